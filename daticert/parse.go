@@ -218,8 +218,11 @@ func scan(data []byte, o ParseOptions) ([]int, error) {
 		case xml.EndElement:
 			stack = stack[:len(stack)-1]
 		case xml.CharData:
-			if len(stack) == 0 && len(trimSpace(string(t))) > 0 {
-				return nil, &ParseError{Line: line, Err: fmt.Errorf("%w: text outside the root element", ErrSyntax)}
+			if len(stack) == 0 {
+				if rest := strings.TrimLeft(string(t), " \t\r\n"); rest != "" {
+					line += strings.Count(string(t[:len(t)-len(rest)]), "\n")
+					return nil, &ParseError{Line: line, Err: fmt.Errorf("%w: text outside the root element", ErrSyntax)}
+				}
 			}
 		case xml.Directive:
 			if bytes.HasPrefix(t, []byte("ENTITY")) || bytes.Contains(t, []byte("<!ENTITY")) {
