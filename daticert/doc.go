@@ -25,16 +25,16 @@
 // Parse enforces, through [ParseOptions] (nil or zero fields mean the
 // defaults):
 //
-//   - [DefaultMaxBytes] = 1 MiB of input (ErrTooLarge). Real documents are
+//   - [DefaultMaxBytes] = 1 MiB of input ([ErrTooLarge]). Real documents are
 //     under 2 KiB.
 //   - [DefaultMaxDepth] = 16 levels of element nesting, the root being level
-//     1 (ErrTooDeep). The DTD needs 4 (postacert/dati/data/giorno); the rest
+//     1 ([ErrTooDeep]). The DTD needs 4 (postacert/dati/data/giorno); the rest
 //     is room for provider extensions.
-//   - [DefaultMaxElements] = 10000 elements (ErrTooLarge). Providers cap
+//   - [DefaultMaxElements] = 10000 elements ([ErrTooLarge]). Providers cap
 //     recipients at a few hundred.
 //
 // Any <!ENTITY> declaration, and any reference to an entity other than the
-// five XML predefines, yields ErrEntity, so "billion laughs" and external
+// five XML predefines, yields [ErrEntity], so "billion laughs" and external
 // entity documents fail fast without expansion.
 //
 // # Encodings
@@ -42,7 +42,7 @@
 // UTF-8 is the default and what real files use. A document that declares
 // ISO-8859-1 (or an IANA alias such as latin1) or Windows-1252 (or cp1252)
 // is converted to UTF-8. Any other declared encoding, or bytes that are not
-// valid UTF-8 in a UTF-8 document, yields ErrEncoding. A UTF-8 byte order
+// valid UTF-8 in a UTF-8 document, yields [ErrEncoding]. A UTF-8 byte order
 // mark is skipped. Marshal always writes UTF-8.
 //
 // # Validation
@@ -107,7 +107,7 @@
 //     takes the DTD default. An empty optional element (consegna,
 //     errore-esteso, msgid) counts as absent.
 //   - A single element (mittente, data, ...) that appears twice is an
-//     error (ErrInvalid), since consumers could disagree on which one
+//     error ([ErrInvalid]), since consumers could disagree on which one
 //     counts.
 //   - Zone "-0000" reads as "+0000".
 package daticert
