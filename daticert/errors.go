@@ -60,6 +60,8 @@ type ParseError struct {
 
 var _ error = (*ParseError)(nil)
 
+// Error returns "daticert: line N: path: reason", leaving out the line and
+// the path when they are unknown.
 func (e *ParseError) Error() string {
 	var b strings.Builder
 	b.WriteString("daticert: ")
@@ -136,6 +138,7 @@ type ValidationError struct {
 
 var _ error = (*ValidationError)(nil)
 
+// Error lists every problem on one line.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("daticert: invalid certificate: ")

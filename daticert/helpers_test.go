@@ -11,8 +11,8 @@ import (
 	"github.com/sigillo/sigillo/daticert"
 )
 
-// zone returns the fixed zone Parse produces for an offset of hours:minutes
-// (use a negative hours value for west of UTC).
+// zone returns a fixed zone; named "+hhmm" after its offset, it is the zone
+// Parse produces.
 func zone(name string, seconds int) *time.Location { return time.FixedZone(name, seconds) }
 
 var plus2 = zone("+0200", 2*3600)
