@@ -192,10 +192,16 @@ func (p *Provider) Address() string { return "posta-certificata@" + p.Domain }
 // Certificate returns the provider's signing certificate.
 func (p *Provider) Certificate() *x509.Certificate { return p.id.Cert }
 
+// Signer returns the provider's signing identity: its certificate, the PEC
+// CA as chain, its key and the world's digest.
+func (p *Provider) Signer() *envelope.Signer {
+	return &envelope.Signer{Cert: p.id.Cert, Chain: []*x509.Certificate{p.w.ca.Cert}, Key: p.id.Key, Digest: p.w.digest}
+}
+
 // Sign signs a draft built by package envelope or receipt with the
 // provider's key, embedding its certificate and the PEC CA.
 func (p *Provider) Sign(d *envelope.Draft) ([]byte, error) {
-	return d.SignWith(p.id.Key, p.id.Cert, []*x509.Certificate{p.w.ca.Cert}, p.w.digest)
+	return d.Sign(p.Signer())
 }
 
 // Outcome is what happens to one recipient of a message.
