@@ -1,0 +1,57 @@
+// Package cms is the CMS seam of Sigillo: it parses, verifies and produces the
+// detached CMS SignedData (RFC 5652) of PEC messages (pec-spec.md section 10.1). It
+// is the only package that imports go.mozilla.org/pkcs7, so that swapping that
+// dependency stays a one-package change.
+//
+// [Parse] accepts DER and BER (indefinite lengths, as streaming signers emit). Every
+// input first goes through this package's own bounds-checked pre-scan, which
+// enforces [Limits], rejects truncation and trailing data, and rewrites BER as
+// definite-length encoding; pkcs7 then decodes that, behind a recover. Parse also
+// walks the element skeleton itself to count certificates and signers (before
+// pkcs7 runs) and to keep the exact signed-attribute bytes, and cross-checks what
+// pkcs7 returns (pkcs7 ignores some decoding errors).
+//
+// [Signer.Verify] checks one signer against a content digest: the contentType and
+// messageDigest signed attributes and the RSA PKCS#1 v1.5 or ECDSA signature over
+// the signed attributes, with SHA-1, SHA-256, SHA-384 or SHA-512. SHA-1 is accepted
+// because PEC providers still sign with it.
+//
+// [Sign] produces a deterministic DER detached SignedData like a PEC provider's.
+//
+// # What is not checked
+//
+// Nothing here decides trust. The certificate chain, key usage, extended key usage,
+// policies, validity at the signing time, revocation, the number of signers and
+// the binding between signer and sender are the caller's policy (package envelope).
+// Unsigned attributes and CRLs are not interpreted. A signer without signed
+// attributes is rejected by Verify (ErrMissingAttribute): PEC signatures always
+// have them. Signer identifiers of the subjectKeyIdentifier form are rejected as
+// malformed.
+//
+// # Limits
+//
+// Parse enforces these before go.mozilla.org/pkcs7 sees the input (MaxBytes and
+// MaxDepth before any decoding at all); a nil *Limits or a zero field means the
+// default:
+//
+//   - MaxBytes: input size, default [DefaultMaxBytes] (256 KiB);
+//   - MaxDepth: BER/DER nesting depth, default [DefaultMaxDepth] (32);
+//   - MaxCertificates: embedded certificates, default [DefaultMaxCertificates] (16);
+//   - MaxSigners: SignerInfos, default [DefaultMaxSigners] (4).
+//
+// Exceeding one gives a [*LimitError] naming it, which matches [ErrTooLarge].
+// Length fields are read with at most four octets; the pre-scan is linear in the
+// input size times the depth.
+//
+// # Divergences
+//
+//   - The signature is verified over the signed attributes as received (the [0]
+//     IMPLICIT tag replaced by SET OF), not over a re-sorted encoding: a signer
+//     that emitted unsorted attributes and signed them as emitted verifies (as with
+//     OpenSSL); one that signed a differently ordered encoding does not.
+//   - Parse rejects a SignedData with no SignerInfo (ErrMalformed), though RFC 5652
+//     allows one for certificate distribution: it is never a signature.
+//   - id-ecPublicKey is accepted as an ECDSA signatureAlgorithm; a combined
+//     algorithm (sha256WithRSAEncryption, ecdsa-with-SHA256, ...) must name the
+//     same hash as digestAlgorithm.
+package cms

@@ -1,0 +1,396 @@
+package cms
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"encoding/asn1"
+	"math/big"
+	"time"
+
+	"go.mozilla.org/pkcs7"
+)
+
+// Default limits (see the package doc, # Limits).
+const (
+	// DefaultMaxBytes caps the size of the p7s input. Real PEC signatures are
+	// detached and hold two or three certificates: about 5 KiB.
+	DefaultMaxBytes = 256 << 10
+	// DefaultMaxDepth caps the nesting depth of BER/DER elements (the outermost
+	// ContentInfo has depth 1). A CMS SignedData with certificates needs about 12.
+	DefaultMaxDepth = 32
+	// DefaultMaxCertificates caps the number of embedded certificates (PEC: 1-3).
+	DefaultMaxCertificates = 16
+	// DefaultMaxSigners caps the number of SignerInfos (PEC: exactly 1).
+	DefaultMaxSigners = 4
+)
+
+// Limits bounds the resources Parse may spend on one input. A nil *Limits, or a
+// zero (or negative) field, means the default for that field.
+type Limits struct {
+	MaxBytes        int // input size; default DefaultMaxBytes
+	MaxDepth        int // BER/DER nesting depth; default DefaultMaxDepth
+	MaxCertificates int // embedded certificates; default DefaultMaxCertificates
+	MaxSigners      int // SignerInfos; default DefaultMaxSigners
+}
+
+func (l *Limits) withDefaults() Limits {
+	var out Limits
+	if l != nil {
+		out = *l
+	}
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&out.MaxBytes, DefaultMaxBytes)
+	def(&out.MaxDepth, DefaultMaxDepth)
+	def(&out.MaxCertificates, DefaultMaxCertificates)
+	def(&out.MaxSigners, DefaultMaxSigners)
+	return out
+}
+
+// SignedData is a parsed CMS SignedData (RFC 5652 section 5).
+type SignedData struct {
+	// Certificates are the embedded certificates, in the order found.
+	Certificates []*x509.Certificate
+	// Signers are all SignerInfos, in the order found (at least one). How many
+	// are acceptable is the caller's policy.
+	Signers []*Signer
+	// ContentType is the encapsulated content type (eContentType), id-data for PEC.
+	ContentType asn1.ObjectIdentifier
+	// Detached is true when the encapsulated content is absent.
+	Detached bool
+	// Content is the encapsulated content when not detached, else nil.
+	Content []byte
+}
+
+// Attribute is a raw CMS attribute.
+type Attribute struct {
+	Type asn1.ObjectIdentifier
+	// Values is the DER of the attribute's SET OF values, tag included.
+	Values []byte
+}
+
+// Signer is one SignerInfo, decoded. Parse fills every field it can; Verify
+// decides whether the signer is acceptable.
+type Signer struct {
+	// Cert is the signer certificate found by issuer and serial number among the
+	// embedded certificates, or nil when absent.
+	Cert *x509.Certificate
+	// Issuer (DER Name) and SerialNumber identify the signer certificate
+	// (IssuerAndSerialNumber).
+	Issuer       []byte
+	SerialNumber *big.Int
+	// DigestAlgorithm is the digestAlgorithm OID; Digest is the matching hash
+	// (SHA-1, SHA-256, SHA-384 or SHA-512), or 0 when unsupported.
+	DigestAlgorithm asn1.ObjectIdentifier
+	Digest          crypto.Hash
+	// SignatureAlgorithm is the signatureAlgorithm OID (rsaEncryption,
+	// shaNWithRSAEncryption, ecdsa-with-SHAn, ...).
+	SignatureAlgorithm asn1.ObjectIdentifier
+	// Signature is the signature value.
+	Signature []byte
+	// ContentType is the contentType signed attribute, nil when absent.
+	ContentType asn1.ObjectIdentifier
+	// MessageDigest is the messageDigest signed attribute, nil when absent.
+	MessageDigest []byte
+	// SigningTime is the signingTime signed attribute (UTCTime or
+	// GeneralizedTime, in UTC), zero when absent.
+	SigningTime time.Time
+	// SignedAttrs are the signed attributes in the order received, nil when the
+	// signer has none.
+	SignedAttrs []Attribute
+	// RawSignedAttrs is the DER SET OF (tag 0x31) that the signature covers: the
+	// received [0] IMPLICIT signedAttrs with the tag replaced. Nil when absent.
+	RawSignedAttrs []byte
+	// UnsignedAttrs are the unsigned attributes in the order received.
+	UnsignedAttrs []Attribute
+
+	eContentType asn1.ObjectIdentifier
+}
+
+// DigestName returns the lower-case name of the digest algorithm as used in the
+// S/MIME micalg parameter ("sha1", "sha256", "sha384", "sha512"), or the dotted
+// OID when unsupported.
+func (s *Signer) DigestName() string {
+	if n := hashName(s.Digest); n != "" {
+		return n
+	}
+	return s.DigestAlgorithm.String()
+}
+
+// OIDs used by this package.
+var (
+	oidData          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
+	oidSignedData    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
+	oidContentType   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
+	oidMessageDigest = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
+	oidSigningTime   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
+)
+
+// Parse decodes a CMS ContentInfo holding a SignedData, in DER or BER (including
+// indefinite lengths). It enforces lim (nil means defaults) before any ASN.1
+// decoding, and never panics. On error the result is nil.
+func Parse(p7s []byte, lim *Limits) (*SignedData, error) {
+	l := lim.withDefaults()
+	if len(p7s) > l.MaxBytes {
+		return nil, &LimitError{Limit: LimitBytes, Max: l.MaxBytes}
+	}
+	if len(p7s) == 0 {
+		return nil, malformed("empty input")
+	}
+	der, err := berToDER(p7s, l.MaxDepth)
+	if err != nil {
+		return nil, err
+	}
+	sk, err := parseSkeleton(der)
+	if err != nil {
+		return nil, err
+	}
+	if sk.certs > l.MaxCertificates {
+		return nil, &LimitError{Limit: LimitCertificates, Max: l.MaxCertificates}
+	}
+	if len(sk.signers) > l.MaxSigners {
+		return nil, &LimitError{Limit: LimitSigners, Max: l.MaxSigners}
+	}
+	if len(sk.signers) == 0 {
+		return nil, malformed("no signer")
+	}
+	p7, err := parsePKCS7(der)
+	if err != nil {
+		return nil, err
+	}
+	// pkcs7 ignores decoding errors inside SignedData and may return a partial
+	// result: cross-check it with the skeleton.
+	if len(p7.Signers) != len(sk.signers) || len(p7.Certificates) != sk.certs {
+		return nil, malformed("inconsistent signed data")
+	}
+	sd := &SignedData{
+		Certificates: p7.Certificates,
+		ContentType:  sk.eContentType,
+		Detached:     sk.detached,
+	}
+	if !sk.detached {
+		sd.Content = p7.Content
+	}
+	for i, si := range p7.Signers {
+		s := &Signer{
+			Issuer:             si.IssuerAndSerialNumber.IssuerName.FullBytes,
+			SerialNumber:       si.IssuerAndSerialNumber.SerialNumber,
+			DigestAlgorithm:    si.DigestAlgorithm.Algorithm,
+			Digest:             hashForOID(si.DigestAlgorithm.Algorithm),
+			SignatureAlgorithm: si.DigestEncryptionAlgorithm.Algorithm,
+			Signature:          si.EncryptedDigest,
+			RawSignedAttrs:     sk.signers[i],
+			eContentType:       sk.eContentType,
+		}
+		if s.SerialNumber == nil || len(s.Issuer) == 0 {
+			return nil, malformed("signer %d: no issuer and serial number", i)
+		}
+		if (len(si.AuthenticatedAttributes) > 0) != (s.RawSignedAttrs != nil) {
+			return nil, malformed("signer %d: inconsistent signed attributes", i)
+		}
+		for _, a := range si.AuthenticatedAttributes {
+			s.SignedAttrs = append(s.SignedAttrs, Attribute{Type: a.Type, Values: a.Value.FullBytes})
+		}
+		for _, a := range si.UnauthenticatedAttributes {
+			s.UnsignedAttrs = append(s.UnsignedAttrs, Attribute{Type: a.Type, Values: a.Value.FullBytes})
+		}
+		if err := s.decodeSignedAttrs(); err != nil {
+			return nil, err
+		}
+		for _, c := range sd.Certificates {
+			if c.SerialNumber.Cmp(s.SerialNumber) == 0 && bytes.Equal(c.RawIssuer, s.Issuer) {
+				s.Cert = c
+				break
+			}
+		}
+		sd.Signers = append(sd.Signers, s)
+	}
+	return sd, nil
+}
+
+// parsePKCS7 calls pkcs7.Parse on DER input. The pre-scan already bounds the input,
+// and pkcs7 v0.10.0 is believed not to panic on DER; the recover is belt and braces,
+// turning any panic from that code into ErrMalformed.
+func parsePKCS7(der []byte) (p7 *pkcs7.PKCS7, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p7, err = nil, malformed("panic in pkcs7 parser: %v", r)
+		}
+	}()
+	p7, err = pkcs7.Parse(der)
+	if err != nil {
+		return nil, malformed("%v", err)
+	}
+	return p7, nil
+}
+
+// decodeSignedAttrs fills ContentType, MessageDigest and SigningTime. Each may
+// appear at most once, with exactly one value (RFC 5652 sections 5.3 and 11).
+func (s *Signer) decodeSignedAttrs() error {
+	seen := map[string]bool{}
+	for _, a := range s.SignedAttrs {
+		var dst any
+		switch {
+		case a.Type.Equal(oidContentType):
+			dst = &s.ContentType
+		case a.Type.Equal(oidMessageDigest):
+			dst = &s.MessageDigest
+		case a.Type.Equal(oidSigningTime):
+			dst = &s.SigningTime
+		default:
+			continue
+		}
+		if seen[a.Type.String()] {
+			return malformed("duplicate %v attribute", a.Type)
+		}
+		seen[a.Type.String()] = true
+		var set asn1.RawValue
+		if _, err := asn1.Unmarshal(a.Values, &set); err != nil {
+			return malformed("attribute %v: %v", a.Type, err)
+		}
+		rest, err := asn1.Unmarshal(set.Bytes, dst)
+		if err != nil {
+			return malformed("attribute %v: %v", a.Type, err)
+		}
+		if len(rest) != 0 {
+			return malformed("attribute %v has more than one value", a.Type)
+		}
+	}
+	if !s.SigningTime.IsZero() {
+		s.SigningTime = s.SigningTime.UTC()
+	}
+	return nil
+}
+
+// skeleton is what parseSkeleton learns from the DER before pkcs7 sees it.
+type skeleton struct {
+	eContentType asn1.ObjectIdentifier
+	detached     bool
+	certs        int
+	signers      [][]byte // per SignerInfo: signedAttrs retagged as SET, or nil
+}
+
+// parseSkeleton walks ContentInfo / SignedData / SignerInfo at the level of
+// elements: it checks the shape, counts certificates and signers, and keeps the
+// exact signed-attribute bytes.
+func parseSkeleton(der []byte) (*skeleton, error) {
+	ci, err := children(der, "content info")
+	if err != nil {
+		return nil, err
+	}
+	if len(ci) != 1 || !isUniversal(ci[0], asn1.TagSequence, true) {
+		return nil, malformed("content info is not a sequence")
+	}
+	f, err := children(ci[0].Bytes, "content info")
+	if err != nil {
+		return nil, err
+	}
+	if len(f) != 2 || !isContext(f[1], 0) {
+		return nil, malformed("content info has no content")
+	}
+	var ct asn1.ObjectIdentifier
+	if _, err := asn1.Unmarshal(f[0].FullBytes, &ct); err != nil || !ct.Equal(oidSignedData) {
+		return nil, malformed("content type is not signed-data")
+	}
+	inner, err := children(f[1].Bytes, "signed data")
+	if err != nil {
+		return nil, err
+	}
+	if len(inner) != 1 || !isUniversal(inner[0], asn1.TagSequence, true) {
+		return nil, malformed("signed data is not a sequence")
+	}
+	sd, err := children(inner[0].Bytes, "signed data")
+	if err != nil {
+		return nil, err
+	}
+	// version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos
+	if len(sd) < 4 || !isUniversal(sd[0], asn1.TagInteger, false) ||
+		!isUniversal(sd[1], asn1.TagSet, true) || !isUniversal(sd[2], asn1.TagSequence, true) ||
+		!isUniversal(sd[len(sd)-1], asn1.TagSet, true) {
+		return nil, malformed("signed data fields")
+	}
+	sk := &skeleton{}
+	enc, err := children(sd[2].Bytes, "encapsulated content info")
+	if err != nil {
+		return nil, err
+	}
+	if len(enc) < 1 || len(enc) > 2 || (len(enc) == 2 && !isContext(enc[1], 0)) {
+		return nil, malformed("encapsulated content info fields")
+	}
+	if rest, err := asn1.Unmarshal(enc[0].FullBytes, &sk.eContentType); err != nil || len(rest) != 0 {
+		return nil, malformed("encapsulated content type")
+	}
+	sk.detached = len(enc) == 1
+	opt := sd[3 : len(sd)-1]
+	if len(opt) > 0 && isContext(opt[0], 0) {
+		certs, err := children(opt[0].Bytes, "certificates")
+		if err != nil {
+			return nil, err
+		}
+		sk.certs = len(certs)
+		opt = opt[1:]
+	}
+	if len(opt) > 0 && isContext(opt[0], 1) {
+		opt = opt[1:]
+	}
+	if len(opt) != 0 {
+		return nil, malformed("unexpected signed data field")
+	}
+	sis, err := children(sd[len(sd)-1].Bytes, "signer infos")
+	if err != nil {
+		return nil, err
+	}
+	for i, si := range sis {
+		if !isUniversal(si, asn1.TagSequence, true) {
+			return nil, malformed("signer %d is not a sequence", i)
+		}
+		sf, err := children(si.Bytes, "signer info")
+		if err != nil {
+			return nil, err
+		}
+		// version, sid, digestAlgorithm, [0] signedAttrs, signatureAlgorithm, signature, [1] unsignedAttrs
+		if len(sf) < 5 {
+			return nil, malformed("signer %d: missing fields", i)
+		}
+		if !isUniversal(sf[1], asn1.TagSequence, true) {
+			return nil, malformed("signer %d: only issuerAndSerialNumber signer identifiers are supported", i)
+		}
+		var attrs []byte
+		if isContext(sf[3], 0) {
+			if len(sf[3].Bytes) == 0 {
+				return nil, malformed("signer %d: empty signed attributes", i)
+			}
+			attrs = bytes.Clone(sf[3].FullBytes)
+			attrs[0] = 0x31 // [0] IMPLICIT SET OF -> SET OF
+		}
+		sk.signers = append(sk.signers, attrs)
+	}
+	return sk, nil
+}
+
+// children splits b into its consecutive DER elements.
+func children(b []byte, what string) ([]asn1.RawValue, error) {
+	var out []asn1.RawValue
+	for len(b) > 0 {
+		var v asn1.RawValue
+		rest, err := asn1.Unmarshal(b, &v)
+		if err != nil {
+			return nil, malformed("%s: %v", what, err)
+		}
+		out = append(out, v)
+		b = rest
+	}
+	return out, nil
+}
+
+func isUniversal(v asn1.RawValue, tag int, compound bool) bool {
+	return v.Class == asn1.ClassUniversal && v.Tag == tag && v.IsCompound == compound
+}
+
+func isContext(v asn1.RawValue, tag int) bool {
+	return v.Class == asn1.ClassContextSpecific && v.Tag == tag && v.IsCompound
+}
