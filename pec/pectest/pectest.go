@@ -407,6 +407,9 @@ func (p *Provider) Send(original []byte, opts *SendOptions) (*Exchange, error) {
 			deliver(r.Address)
 			continue
 		}
+		if oc, _ := outcome(r.Address); oc == Delivered {
+			deliver(r.Address)
+		}
 		var g *group
 		for _, x := range groups {
 			if x.prov == rp {
@@ -437,7 +440,6 @@ func (p *Provider) Send(original []byte, opts *SendOptions) (*Exchange, error) {
 			oc, _ := outcome(a)
 			switch oc {
 			case Delivered:
-				deliver(a)
 				ev := &receipt.Event{Kind: receipt.KindAvvenutaConsegna, Time: w.tick(), About: about, Original: cert.Postacert, Recipient: a}
 				if !cert.IsPrimary(a) {
 					ev.Form = receipt.FormSintetica
