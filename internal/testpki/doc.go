@@ -12,9 +12,9 @@
 // keys/ (see keys/README.md for the openssl commands that made them): six RSA-2048,
 // two RSA-1024, two ECDSA P-256 and one ECDSA P-384. Certificates come from fixed
 // templates: serial numbers are derived from the names and the key (or set with
-// [Serial]), and validity periods are fixed. Certificates signed by an RSA issuer are
-// therefore byte-identical across runs and processes; certificates signed by an ECDSA
-// issuer are not (ECDSA signatures are randomised), though their TBS part is.
+// [Serial]), validity periods are fixed, and signatures are deterministic (RSA
+// PKCS#1 v1.5; ECDSA per RFC 6979, since no random source is passed). Every
+// certificate is therefore byte-identical across runs and processes.
 //
 // # Default validity
 //

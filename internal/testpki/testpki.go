@@ -3,7 +3,6 @@ package testpki
 import (
 	"bytes"
 	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -110,7 +109,9 @@ func KeyECDSAP256(n int) Option { return WithKey(P256(n)) }
 // KeyECDSAP384 uses the embedded ECDSA P-384 key.
 func KeyECDSAP384() Option { return WithKey(P384()) }
 
-// WithKey uses k as the key of the new certificate.
+// WithKey uses k as the key of the new certificate. When it issues certificates,
+// k.Sign is called with a nil random source (deterministic for the standard RSA and
+// ECDSA keys).
 func WithKey(k crypto.Signer) Option { return func(c *config) { c.key = k } }
 
 // SignatureSHA1 makes the issuer sign the certificate with sha1WithRSAEncryption, as
@@ -280,7 +281,10 @@ func issue(parent *Identity, tmpl *x509.Certificate, c *config) *Identity {
 		}
 		tmpl.SignatureAlgorithm = x509.SHA256WithRSA
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuerCert, pub, issuerKey)
+	// A nil random source makes ECDSA signatures deterministic (RFC 6979); RSA
+	// PKCS#1 v1.5 signatures always are. The serial is always set, so
+	// CreateCertificate needs no randomness.
+	der, err := x509.CreateCertificate(nil, tmpl, issuerCert, pub, issuerKey)
 	if err != nil {
 		panic(fmt.Sprintf("testpki: create certificate %q: %v", tmpl.Subject.CommonName, err))
 	}
@@ -361,7 +365,7 @@ func resignSHA1(der []byte, key crypto.Signer) []byte {
 		panic(err)
 	}
 	digest := sha1.Sum(tbs)
-	sig, err := key.Sign(rand.Reader, digest[:], crypto.SHA1)
+	sig, err := key.Sign(nil, digest[:], crypto.SHA1)
 	if err != nil {
 		panic(fmt.Sprintf("testpki: resign: %v", err))
 	}

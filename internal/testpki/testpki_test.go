@@ -89,6 +89,11 @@ func TestDeterministic(t *testing.T) {
 	l1 := a.Root.NewProvider("Legacy", "x@pec.legacy.it", testpki.SignatureSHA1(), testpki.KeyRSA1024(0))
 	l2 := b.Root.NewProvider("Legacy", "x@pec.legacy.it", testpki.SignatureSHA1(), testpki.KeyRSA1024(0))
 	assert.Equal(t, l1.Cert.Raw, l2.Cert.Raw)
+	// ECDSA issuers too (RFC 6979).
+	e1 := testpki.NewRoot("EC", testpki.KeyECDSAP384()).NewCA("EC CA", testpki.KeyECDSAP256(0))
+	e2 := testpki.NewRoot("EC", testpki.KeyECDSAP384()).NewCA("EC CA", testpki.KeyECDSAP256(0))
+	assert.Equal(t, e1.Cert.Raw, e2.Cert.Raw)
+	assert.Equal(t, e1.NewProvider("P", "a@b.it").Cert.Raw, e2.NewProvider("P", "a@b.it").Cert.Raw)
 }
 
 func TestSHA1Legacy(t *testing.T) {
