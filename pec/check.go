@@ -27,9 +27,6 @@ func (p *parser) crossCheck(m *Message) {
 		if d, err := m.Header.Date(); err == nil && !d.IsZero() && !near(d, c.Date) {
 			p.find(CodeDateMismatch, "Date %s, daticert data %s", d.Format(time.RFC3339), c.Date.Format(time.RFC3339))
 		}
-		if st := m.Verification.SigningTime; !st.IsZero() && !near(st, c.Date) {
-			p.find(CodeSigningTimeMismatch, "signing time %s, daticert data %s", st.UTC().Format(time.RFC3339), c.Date.Format(time.RFC3339))
-		}
 	}
 }
 

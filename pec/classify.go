@@ -3,7 +3,7 @@ package pec
 import (
 	"strings"
 
-	envelope "github.com/sigillo/sigillo/pec/envshim" // TEMPORARY: until helper-3 lands envelope
+	"github.com/sigillo/sigillo/envelope"
 
 	"github.com/sigillo/sigillo/receipt"
 )

@@ -66,9 +66,6 @@ const (
 	// CodeDateMismatch: the Date header differs from the daticert data by more than
 	// [DateTolerance].
 	CodeDateMismatch = "date-mismatch"
-	// CodeSigningTimeMismatch: the signing time of the signature differs from the
-	// daticert data by more than [DateTolerance].
-	CodeSigningTimeMismatch = "signing-time-mismatch"
 )
 
 // mergeFindings appends the findings of src to dst, dropping exact duplicates.

@@ -6,20 +6,19 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/emersion/go-message/mail"
 
 	"github.com/sigillo/sigillo/daticert"
-	envelope "github.com/sigillo/sigillo/pec/envshim" // TEMPORARY: until helper-3 lands envelope
+	"github.com/sigillo/sigillo/envelope"
 	"github.com/sigillo/sigillo/receipt"
 )
 
-// DateTolerance is how far the Date header and the signing time may be from the
-// daticert data before a [CodeDateMismatch] or [CodeSigningTimeMismatch] finding. The
-// rules want one time value per event (pec-spec.md §6.4); the tolerance absorbs clock
-// skew between a provider's components.
-const DateTolerance = 2 * time.Minute
+// DateTolerance is how far the Date header may be from the daticert data before a
+// [CodeDateMismatch] finding: the default tolerance of the envelope package for the
+// signing time. The rules want one time value per event (pec-spec.md §6.4); the
+// tolerance absorbs clock skew between a provider's components.
+const DateTolerance = envelope.DefaultTimeTolerance
 
 // Message is the result of [Read]: what a mail message is, what it certifies, and
 // whether that certification holds.
@@ -189,14 +188,26 @@ func (p *parser) message(raw []byte, depth int) (*Message, error) {
 	m.RealSender = realSender(m.Header)
 
 	// Signature.
-	m.Verification = envelope.Verify(raw, p.opts.Verify)
+	m.Verification = envelope.Verify(raw, p.verifyOptions())
 
-	// The content: the signed entity when there is one, else the whole message.
+	// The content: the signed entity that was verified when there is one, else the
+	// whole message.
 	var root *entity
 	signed := false
-	if content, ok := signedEntity(raw); ok {
-		root = p.parseTree(content, "", 0)
+	if s := m.Verification.Signed; s != nil {
+		root = p.parseTree(s.Entity, "", 0)
 		signed = root != nil
+		if s.Wrapping == envelope.WrapMessage {
+			// A gateway forwarded the PEC message as an attachment: its own header is
+			// the one that says what it is.
+			if h, err := readHeader(s.Header); err == nil && h.Len() > 0 {
+				m.Header = mail.Header{Header: h}
+				m.Subject = headerText(m.Header, "Subject")
+				m.Keys.MessageID = stripAngles(h.Get("Message-Id"))
+				m.Keys.RiferimentoMessageID = stripAngles(h.Get("X-Riferimento-Message-Id"))
+				m.RealSender = realSender(m.Header)
+			}
+		}
 	}
 	if root == nil {
 		root = p.parseTree(raw, "", 0)
@@ -428,12 +439,15 @@ func realSender(h mail.Header) string {
 	return ""
 }
 
-// signedEntity returns the signed entity of raw (the first part of its
-// multipart/signed, possibly one level down in a relay's multipart/mixed).
-func signedEntity(raw []byte) ([]byte, bool) {
-	s, err := envelope.Locate(raw)
-	if err != nil || s == nil {
-		return nil, false
+// verifyOptions returns the options for envelope.Verify: the caller's, with the
+// message size limit raised to MaxMessageBytes when the caller left it unset.
+func (p *parser) verifyOptions() *envelope.VerifyOptions {
+	var vo envelope.VerifyOptions
+	if p.opts.Verify != nil {
+		vo = *p.opts.Verify
 	}
-	return s.Entity, true
+	if vo.Limits.MaxMessageBytes == 0 && p.opts.MaxMessageBytes > envelope.DefaultMaxMessageBytes {
+		vo.Limits.MaxMessageBytes = int(p.opts.MaxMessageBytes)
+	}
+	return &vo
 }

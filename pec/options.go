@@ -1,6 +1,6 @@
 package pec
 
-import envelope "github.com/sigillo/sigillo/pec/envshim" // TEMPORARY: until helper-3 lands envelope
+import "github.com/sigillo/sigillo/envelope"
 
 // Default limits. Each one is a field of [Options]; a zero field means the default.
 const (

@@ -3,8 +3,8 @@ package main
 import (
 	"time"
 
+	"github.com/sigillo/sigillo/envelope"
 	"github.com/sigillo/sigillo/pec"
-	envelope "github.com/sigillo/sigillo/pec/envshim" // TEMPORARY: until helper-3 lands envelope
 )
 
 // The JSON output format, one object per message. This is a public contract: keys are
@@ -117,10 +117,8 @@ func toJSON(path string, m *pec.Message) jsonMessage {
 	return out
 }
 
-// digestName is the digest algorithm of the signature in lower case without
-// punctuation ("sha1", "sha256"), "" when unknown.
+// digestName is the message digest algorithm of the signature by its micalg name
+// ("sha1", "sha-256", ...), "" when unknown.
 func digestName(v *envelope.Report) string {
-	return digestString(v)
+	return v.DigestName
 }
-
-func digestString(v *envelope.Report) string { return v.Digest }

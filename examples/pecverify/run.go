@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigillo/sigillo/envelope"
 	"github.com/sigillo/sigillo/pec"
-	envelope "github.com/sigillo/sigillo/pec/envshim" // TEMPORARY: until helper-3 lands envelope
 	"github.com/sigillo/sigillo/receipt"
 )
 
@@ -121,7 +121,7 @@ func verifyOptions(at string, roots []string) (*envelope.VerifyOptions, error) {
 			if err != nil {
 				return nil, fmt.Errorf("-roots: %w", err)
 			}
-			if err := trust.AddPEM(data); err != nil {
+			if _, err := trust.AddPEM(data); err != nil {
 				return nil, fmt.Errorf("-roots %s: %w", name, err)
 			}
 		}
