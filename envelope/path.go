@@ -1,0 +1,328 @@
+package envelope
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// pathResult is a certification path that ends at an anchor and passed every check.
+type pathResult struct {
+	chain    []*x509.Certificate // leaf first, anchor certificate last
+	anchor   *Anchor
+	legacy   []string // why the path is legacy, empty when it is not
+	findings []Finding
+}
+
+// maxPathSearch bounds the number of candidate links examined while searching for
+// a path, whatever the number of certificates offered.
+const maxPathSearch = 256
+
+type pathSearch struct {
+	trust    *Trust
+	pool     []*x509.Certificate
+	at       time.Time
+	maxLen   int
+	budget   int
+	sigOK    map[[2]*x509.Certificate]error
+	firstErr error // first policy error of a path that reached an anchor
+	result   *pathResult
+}
+
+// buildPath finds a path from leaf to an anchor of t using the embedded
+// certificates, t's intermediates and the anchor certificates, and checks it at
+// time at. The returned error is a *VerifyError.
+func (t *Trust) buildPath(leaf *x509.Certificate, embedded []*x509.Certificate, at time.Time, maxLen int) (*pathResult, error) {
+	s := &pathSearch{trust: t, at: at, maxLen: maxLen, budget: maxPathSearch, sigOK: map[[2]*x509.Certificate]error{}}
+	seen := map[string]bool{}
+	add := func(c *x509.Certificate) {
+		if c != nil && !seen[string(c.Raw)] {
+			seen[string(c.Raw)] = true
+			s.pool = append(s.pool, c)
+		}
+	}
+	for _, c := range embedded {
+		add(c)
+	}
+	for _, c := range t.intermediates {
+		add(c)
+	}
+	for i := range t.anchors {
+		add(t.anchors[i].Cert)
+	}
+	s.search([]*x509.Certificate{leaf})
+	if s.result != nil {
+		return s.result, nil
+	}
+	if s.firstErr != nil {
+		return nil, s.firstErr
+	}
+	// Pools: delegate path building to crypto/x509, then apply our checks.
+	if len(t.pools) > 0 {
+		inter := x509.NewCertPool()
+		for _, c := range s.pool {
+			inter.AddCert(c)
+		}
+		for _, p := range t.pools {
+			chains, err := leaf.Verify(x509.VerifyOptions{
+				Roots: p, Intermediates: inter, CurrentTime: at,
+				KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
+			})
+			if err != nil {
+				continue
+			}
+			for _, ch := range chains {
+				root := ch[len(ch)-1]
+				a := &Anchor{Name: root.Subject.CommonName, SPKISHA256: SPKIHash(root), Cert: root, NotBefore: root.NotBefore, NotAfter: root.NotAfter}
+				res, err := checkPath(ch, a, at)
+				if err == nil {
+					return res, nil
+				}
+				if s.firstErr == nil {
+					s.firstErr = err
+				}
+			}
+		}
+		if s.firstErr != nil {
+			return nil, s.firstErr
+		}
+	}
+	return nil, verr(ErrUnknownAuthority, leaf, "no path to a trust anchor from issuer %q", leaf.Issuer.String())
+}
+
+// search extends chain depth first until a path is accepted or the budget runs out.
+func (s *pathSearch) search(chain []*x509.Certificate) {
+	if s.result != nil {
+		return
+	}
+	cur := chain[len(chain)-1]
+	if a := s.trust.anchorFor(cur, s.at); a != nil {
+		res, err := checkPath(chain, a, s.at)
+		if err == nil {
+			s.result = res
+		} else if s.firstErr == nil {
+			s.firstErr = err
+		}
+		return
+	}
+	if len(chain) >= s.maxLen {
+		return
+	}
+	for _, p := range s.pool {
+		if s.result != nil || s.budget <= 0 {
+			return
+		}
+		if inChain(chain, p) || !mayIssue(p, cur) {
+			continue
+		}
+		s.budget--
+		key := [2]*x509.Certificate{p, cur}
+		err, done := s.sigOK[key]
+		if !done {
+			err = checkLink(p, cur)
+			s.sigOK[key] = err
+		}
+		if err != nil {
+			if errors.Is(err, ErrUnsupportedAlgorithm) && s.firstErr == nil {
+				s.firstErr = err
+			}
+			continue
+		}
+		s.search(append(chain[:len(chain):len(chain)], p))
+	}
+}
+
+func inChain(chain []*x509.Certificate, c *x509.Certificate) bool {
+	for _, x := range chain {
+		if bytes.Equal(x.Raw, c.Raw) || bytes.Equal(x.RawSubjectPublicKeyInfo, c.RawSubjectPublicKeyInfo) && bytes.Equal(x.RawSubject, c.RawSubject) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayIssue reports whether parent's name (and key identifier, when both sides
+// carry one) matches child's issuer. Key identifiers decide among certificates
+// with the same name; validity nesting is not required (the 2018 Aruba leaf
+// predates the AgID CA1 issue embedded with it).
+func mayIssue(parent, child *x509.Certificate) bool {
+	if !bytes.Equal(parent.RawSubject, child.RawIssuer) && parent.Subject.String() != child.Issuer.String() {
+		return false
+	}
+	if len(child.AuthorityKeyId) > 0 && len(parent.SubjectKeyId) > 0 && !bytes.Equal(child.AuthorityKeyId, parent.SubjectKeyId) {
+		return false
+	}
+	return true
+}
+
+// checkLink checks child's signature with parent's key. Unlike
+// Certificate.CheckSignatureFrom it accepts SHA-1 (the historical chains); MD5 and
+// MD2 are refused.
+func checkLink(parent, child *x509.Certificate) error {
+	switch child.SignatureAlgorithm {
+	case x509.MD2WithRSA, x509.MD5WithRSA, x509.UnknownSignatureAlgorithm:
+		return verr(ErrUnsupportedAlgorithm, child, "certificate signature algorithm %v", child.SignatureAlgorithm)
+	}
+	if err := parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature); err != nil {
+		return verr(ErrUnknownAuthority, child, "signature by %q does not verify: %v", parent.Subject.CommonName, err)
+	}
+	return nil
+}
+
+// checkPath applies the path rules at time at to chain (leaf first, ending with
+// the certificate that carries anchor's key).
+func checkPath(chain []*x509.Certificate, anchor *Anchor, at time.Time) (*pathResult, error) {
+	leaf := chain[0]
+	last := len(chain) - 1
+	res := &pathResult{chain: chain, anchor: anchor}
+	if !anchor.validAt(at) {
+		return nil, verr(ErrAnchorNotValidAt, chain[last], "anchor %q accepts signatures from %s to %s, evaluated at %s",
+			anchor.Name, fmtBound(anchor.NotBefore), fmtBound(anchor.NotAfter), at.UTC().Format(time.RFC3339))
+	}
+	for i, c := range chain {
+		isAnchor := i == last
+		if isAnchor && i > 0 {
+			// Trusted by key: the issue of the certificate carrying the key may be
+			// any of its re-issues, so its own dates only give a finding.
+			if at.Before(c.NotBefore) || at.After(c.NotAfter) {
+				res.findings = append(res.findings, Finding{Code: FindingAnchorCertOutsideValidity,
+					Detail: fmt.Sprintf("%q valid %s to %s", c.Subject.CommonName, c.NotBefore.UTC().Format(time.DateOnly), c.NotAfter.UTC().Format(time.DateOnly))})
+			}
+		} else {
+			if at.Before(c.NotBefore) {
+				return nil, verr(ErrCertNotYetValid, c, "valid from %s, evaluated at %s", c.NotBefore.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
+			}
+			if at.After(c.NotAfter) {
+				return nil, verr(ErrCertExpired, c, "valid until %s, evaluated at %s", c.NotAfter.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
+			}
+			if len(c.UnhandledCriticalExtensions) > 0 {
+				return nil, verr(ErrCAConstraint, c, "unhandled critical extension %v", c.UnhandledCriticalExtensions[0])
+			}
+		}
+		if i > 0 {
+			if !isAnchor && (!c.BasicConstraintsValid || !c.IsCA) {
+				return nil, verr(ErrCAConstraint, c, "issuer is not a CA")
+			}
+			if c.KeyUsage != 0 && c.KeyUsage&x509.KeyUsageCertSign == 0 {
+				return nil, verr(ErrCAConstraint, c, "issuer lacks keyCertSign")
+			}
+			if c.BasicConstraintsValid && (c.MaxPathLen > 0 || c.MaxPathLen == 0 && c.MaxPathLenZero) {
+				below := 0
+				for _, x := range chain[1:i] {
+					if !bytes.Equal(x.RawSubject, x.RawIssuer) {
+						below++
+					}
+				}
+				if below > c.MaxPathLen {
+					return nil, verr(ErrCAConstraint, c, "path length %d exceeds pathLenConstraint %d", below, c.MaxPathLen)
+				}
+			}
+			if err := checkEmailConstraints(c, leaf); err != nil {
+				return nil, err
+			}
+		}
+		if why := legacyReason(c, i < last); why != "" {
+			res.legacy = append(res.legacy, why)
+		}
+		if err := checkKeySize(c); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func fmtBound(t time.Time) string {
+	if t.IsZero() {
+		return "any time"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// legacyReason says why c makes the path legacy: a SHA-1 signature on c (checked
+// only when c's issuer is in the path) or an RSA key under 2048 bits.
+func legacyReason(c *x509.Certificate, signedInPath bool) string {
+	var why []string
+	if signedInPath {
+		switch c.SignatureAlgorithm {
+		case x509.SHA1WithRSA, x509.ECDSAWithSHA1, x509.DSAWithSHA1:
+			why = append(why, "SHA-1 certificate signature")
+		}
+	}
+	if k, ok := c.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < 2048 {
+		why = append(why, fmt.Sprintf("RSA-%d key", k.N.BitLen()))
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%q: %s", c.Subject.CommonName, strings.Join(why, ", "))
+}
+
+// minRSABits is the smallest RSA key accepted anywhere in a path (the 2014 provider
+// leaves are RSA-1024).
+const minRSABits = 1024
+
+func checkKeySize(c *x509.Certificate) error {
+	switch k := c.PublicKey.(type) {
+	case *rsa.PublicKey:
+		if k.N.BitLen() < minRSABits {
+			return verr(ErrUnsupportedAlgorithm, c, "RSA-%d key", k.N.BitLen())
+		}
+	case *ecdsa.PublicKey:
+	default:
+		return verr(ErrUnsupportedAlgorithm, c, "public key type %T", c.PublicKey)
+	}
+	return nil
+}
+
+// checkEmailConstraints applies ca's rfc822Name name constraints to every e-mail
+// address in leaf's subjectAltName (RFC 5280 section 4.2.1.10, crypto/x509
+// semantics: "a@b" a mailbox, "b" a host, ".b" any subdomain of b).
+// directoryName, DNS, IP and URI constraints are not evaluated (see the package doc).
+func checkEmailConstraints(ca, leaf *x509.Certificate) error {
+	if len(ca.PermittedEmailAddresses) == 0 && len(ca.ExcludedEmailAddresses) == 0 {
+		return nil
+	}
+	for _, addr := range leaf.EmailAddresses {
+		for _, ex := range ca.ExcludedEmailAddresses {
+			if emailMatches(ex, addr) {
+				return verr(ErrNameConstraint, ca, "%q is excluded by %q", addr, ex)
+			}
+		}
+		if len(ca.PermittedEmailAddresses) == 0 {
+			continue
+		}
+		ok := false
+		for _, p := range ca.PermittedEmailAddresses {
+			if emailMatches(p, addr) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return verr(ErrNameConstraint, ca, "%q is not within the permitted e-mail domains", addr)
+		}
+	}
+	return nil
+}
+
+func emailMatches(constraint, addr string) bool {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		return false
+	}
+	local, domain := addr[:at], strings.ToLower(addr[at+1:])
+	if strings.Contains(constraint, "@") {
+		ci := strings.LastIndexByte(constraint, '@')
+		return local == constraint[:ci] && domain == strings.ToLower(constraint[ci+1:])
+	}
+	c := strings.ToLower(constraint)
+	if strings.HasPrefix(c, ".") {
+		return strings.HasSuffix(domain, c)
+	}
+	return domain == c
+}

@@ -1,0 +1,372 @@
+package envelope
+
+import (
+	"crypto"
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sigillo/sigillo/daticert"
+	"github.com/sigillo/sigillo/internal/cms"
+	"github.com/sigillo/sigillo/internal/mime"
+)
+
+// DefaultTimeTolerance is the largest difference accepted between signingTime and
+// the Date header or the daticert.xml data before a time-skew finding is reported.
+const DefaultTimeTolerance = 5 * time.Minute
+
+// OIDPolicyPECProvider is the certificate policy of PEC provider signing
+// certificates, 1.3.76.16.3.1.1 (observed on every real one; its absence is a
+// finding, not a failure).
+var OIDPolicyPECProvider = asn1.ObjectIdentifier{1, 3, 76, 16, 3, 1, 1}
+
+// VerifyOptions configures [Verify]. A nil *VerifyOptions means defaults.
+type VerifyOptions struct {
+	// Trust holds the anchors; nil means DefaultTrust().
+	Trust *Trust
+	// At is the evaluation time for certificate validity and anchor windows; the
+	// zero value means the signingTime of the signature (PEC certificates live
+	// about three years, so archived messages only verify as of their signing).
+	At time.Time
+	// Sender overrides the address the signer certificate must carry; "" means
+	// the addr-spec of the From header (for envelopes, the address inside the
+	// angle brackets of "Per conto di: ..." <posta-certificata@...>).
+	Sender string
+	// TimeTolerance is the largest skew between signingTime and the Date header or
+	// daticert.xml before a finding; 0 means DefaultTimeTolerance.
+	TimeTolerance time.Duration
+	// Limits bounds the input; zero fields mean defaults.
+	Limits Limits
+	// NoUnwrap disables the search for a signed message one level down in a
+	// multipart/mixed (relay wrapping).
+	NoUnwrap bool
+}
+
+// Report is the outcome of [Verify]. Fields are filled as far as verification
+// got, whatever the status.
+type Report struct {
+	// Status is the verdict; only StatusValid means integrity, trust, identity and
+	// time all hold.
+	Status Status
+	// Err is nil when Status is StatusValid, else a *VerifyError whose Reason is
+	// one of this package's sentinels.
+	Err error
+	// Signed is the located signed message (nil when absent or malformed MIME).
+	Signed *Signed
+	// Signer is the signer certificate.
+	Signer *x509.Certificate
+	// Chain is the certification path, signer first, ending with the certificate
+	// that carries the anchor key; nil when no path was accepted.
+	Chain []*x509.Certificate
+	// Anchor names the trust anchor that ends Chain.
+	Anchor string
+	// Provider is the signer's organisation (O), else its common name (CN).
+	Provider string
+	// Sender is the address checked against the signer certificate.
+	Sender string
+	// SigningTime is the signingTime signed attribute (zero when absent).
+	SigningTime time.Time
+	// EvaluatedAt is the time at which validity was evaluated.
+	EvaluatedAt time.Time
+	// Digest is the message digest algorithm of the signer; DigestName its
+	// micalg-style name ("sha1", "sha-256", "sha-384", "sha-512").
+	Digest     crypto.Hash
+	DigestName string
+	// Legacy is true when the path has SHA-1 certificate signatures or RSA keys
+	// under 2048 bits (the pre-2018 DigitPA chains).
+	Legacy bool
+	// Findings lists noteworthy facts that do not decide the status by themselves.
+	Findings []Finding
+}
+
+// Valid reports whether the status is StatusValid.
+func (r *Report) Valid() bool { return r.Status == StatusValid }
+
+// HasFinding reports whether a finding with the given code was recorded.
+func (r *Report) HasFinding(code string) bool {
+	return slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Code == code })
+}
+
+func (r *Report) fail(e *VerifyError) *Report {
+	r.Status = statusFor(e.Reason)
+	r.Err = e
+	return r
+}
+
+func (r *Report) note(code, format string, args ...any) {
+	r.Findings = append(r.Findings, Finding{Code: code, Detail: fmt.Sprintf(format, args...)})
+}
+
+// Verify answers "did an accredited PEC provider sign exactly these bytes, and
+// when?". It never returns nil. See the package doc for what is checked.
+func Verify(raw []byte, opts *VerifyOptions) *Report {
+	var o VerifyOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Trust == nil {
+		o.Trust = DefaultTrust()
+	}
+	if o.TimeTolerance <= 0 {
+		o.TimeTolerance = DefaultTimeTolerance
+	}
+	l := o.Limits.withDefaults()
+	r := &Report{}
+
+	// 1. Locate and slice.
+	s, err := Locate(raw, &LocateOptions{Limits: l, NoUnwrap: o.NoUnwrap})
+	if err != nil {
+		reason := ErrMalformed
+		switch {
+		case errors.Is(err, ErrNotSigned):
+			reason = ErrNotSigned
+		case errors.Is(err, ErrTooLarge):
+			reason = ErrTooLarge
+		}
+		return r.fail(&VerifyError{Reason: reason, Detail: "locate", Err: err})
+	}
+	r.Signed = s
+	r.Findings = append(r.Findings, s.Findings...)
+	if s.CanonicalisedLF {
+		r.note(FindingLFLineEndings, "signed entity stored with LF line ends, verified as CRLF")
+	}
+
+	// 2. CMS.
+	sd, err := cms.Parse(s.Signature, &cms.Limits{MaxBytes: l.MaxSignatureBytes, MaxCertificates: l.MaxCertificates})
+	if err != nil {
+		reason := ErrMalformed
+		switch {
+		case errors.Is(err, cms.ErrTooLarge):
+			reason = ErrTooLarge
+		case errors.Is(err, cms.ErrUnsupportedAlgorithm):
+			reason = ErrUnsupportedAlgorithm
+		}
+		return r.fail(&VerifyError{Reason: reason, Detail: "smime.p7s", Err: err})
+	}
+	if !sd.Detached {
+		return r.fail(verr(ErrMalformed, nil, "smime.p7s encapsulates content; multipart/signed needs a detached signature"))
+	}
+	if len(sd.Signers) != 1 {
+		return r.fail(verr(ErrSignerCount, nil, "%d signers, want exactly 1", len(sd.Signers)))
+	}
+	sg := sd.Signers[0]
+	r.Digest, r.DigestName = sg.Digest, micalgName(sg.Digest)
+	r.Signer = sg.Cert
+	r.SigningTime = sg.SigningTime
+	if sg.Cert != nil {
+		r.Provider = providerName(sg.Cert)
+	}
+	if r.DigestName == "" {
+		return r.fail(verr(ErrUnsupportedAlgorithm, sg.Cert, "digest algorithm %v", sg.DigestAlgorithm))
+	}
+	h := sg.Digest.New()
+	h.Write(s.Entity)
+	if err := sg.Verify(h.Sum(nil)); err != nil {
+		reason := ErrBadSignature
+		switch {
+		case errors.Is(err, cms.ErrDigestMismatch):
+			reason = ErrDigestMismatch
+		case errors.Is(err, cms.ErrSignerNotFound):
+			reason = ErrSignerNotFound
+		case errors.Is(err, cms.ErrUnsupportedAlgorithm):
+			reason = ErrUnsupportedAlgorithm
+		}
+		return r.fail(&VerifyError{Reason: reason, Cert: sg.Cert, Detail: "signer", Err: err})
+	}
+	if sg.Cert == nil { // defensive: Verify requires the certificate
+		return r.fail(verr(ErrSignerNotFound, nil, "signer certificate not embedded"))
+	}
+	if sg.Digest == crypto.SHA1 {
+		r.note(FindingWeakDigest, "message digest is SHA-1")
+	}
+	if s.Micalg != "" && !micalgMatches(s.Micalg, sg.Digest) {
+		r.note(FindingMicalgMismatch, "micalg %q but the digest is %s", s.Micalg, r.DigestName)
+	}
+	if len(sg.UnsignedAttrs) > 0 {
+		r.note(FindingUnsignedAttributes, "%d unsigned attribute(s) ignored", len(sg.UnsignedAttrs))
+	}
+
+	// 3. Time.
+	if !r.SigningTime.IsZero() {
+		crossCheckTimes(r, s, o.TimeTolerance, l)
+	}
+	at := o.At
+	if at.IsZero() {
+		if r.SigningTime.IsZero() {
+			return r.fail(verr(ErrNoSigningTime, sg.Cert, "no signingTime attribute and no evaluation time given"))
+		}
+		at = r.SigningTime
+	}
+	r.EvaluatedAt = at
+
+	// 4. Path to an anchor.
+	res, perr := o.Trust.buildPath(sg.Cert, sd.Certificates, at, l.MaxChainLength)
+	if perr != nil {
+		var ve *VerifyError
+		if !errors.As(perr, &ve) {
+			ve = &VerifyError{Reason: ErrUnknownAuthority, Err: perr}
+		}
+		return r.fail(ve)
+	}
+	r.Chain, r.Anchor = res.chain, res.anchor.Name
+	r.Findings = append(r.Findings, res.findings...)
+	if len(res.legacy) > 0 {
+		r.Legacy = true
+		r.note(FindingLegacyChain, "%s", strings.Join(res.legacy, "; "))
+	}
+
+	// 5. Signer profile.
+	leaf := sg.Cert
+	if leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
+		return r.fail(verr(ErrKeyUsage, leaf, "keyUsage lacks digitalSignature"))
+	}
+	if leaf.BasicConstraintsValid && leaf.IsCA {
+		return r.fail(verr(ErrKeyUsage, leaf, "signer certificate is a CA certificate"))
+	}
+	if len(leaf.ExtKeyUsage) > 0 || len(leaf.UnknownExtKeyUsage) > 0 {
+		if !slices.Contains(leaf.ExtKeyUsage, x509.ExtKeyUsageEmailProtection) && !slices.Contains(leaf.ExtKeyUsage, x509.ExtKeyUsageAny) {
+			return r.fail(verr(ErrExtKeyUsage, leaf, "extendedKeyUsage %v lacks emailProtection", leaf.ExtKeyUsage))
+		}
+	}
+	if !slices.ContainsFunc(leaf.PolicyIdentifiers, func(p asn1.ObjectIdentifier) bool { return p.Equal(OIDPolicyPECProvider) }) {
+		r.note(FindingPolicyOIDMissing, "signer certificate lacks policy %s", OIDPolicyPECProvider)
+	}
+
+	// 6. Identity: the sender address must be a SAN rfc822Name of the signer.
+	sender := o.Sender
+	if sender == "" {
+		sender = fromAddress(s.Header, l)
+	}
+	r.Sender = sender
+	if sender == "" {
+		return r.fail(verr(ErrSenderMismatch, leaf, "message has no usable From address"))
+	}
+	if !slices.ContainsFunc(leaf.EmailAddresses, func(e string) bool { return strings.EqualFold(e, sender) }) {
+		return r.fail(verr(ErrSenderMismatch, leaf, "sender %q not among the certificate addresses %q", sender, leaf.EmailAddresses))
+	}
+
+	r.Status = StatusValid
+	return r
+}
+
+func providerName(c *x509.Certificate) string {
+	if len(c.Subject.Organization) > 0 && c.Subject.Organization[0] != "" {
+		return c.Subject.Organization[0]
+	}
+	return c.Subject.CommonName
+}
+
+// micalgName returns the RFC 5751 micalg name of h, with "sha1" as PEC providers
+// write it; "" when h is not supported.
+func micalgName(h crypto.Hash) string {
+	switch h {
+	case crypto.SHA1:
+		return "sha1"
+	case crypto.SHA256:
+		return "sha-256"
+	case crypto.SHA384:
+		return "sha-384"
+	case crypto.SHA512:
+		return "sha-512"
+	}
+	return ""
+}
+
+func micalgMatches(micalg string, h crypto.Hash) bool {
+	m := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(micalg)), "-", "")
+	want := strings.ReplaceAll(micalgName(h), "-", "")
+	return m == want
+}
+
+// fromAddress returns the addr-spec of the first From address in header, or "".
+// It tolerates display names with unquoted specials ("a@b <a@b>") by falling back
+// to the text between the last angle brackets.
+func fromAddress(header []byte, l Limits) string {
+	h, _, err := mime.ReadHeader(header, l.mime())
+	if err != nil {
+		return ""
+	}
+	v := h.Get("From")
+	if v == "" {
+		return ""
+	}
+	if list, err := (&mail.AddressParser{}).ParseList(v); err == nil && len(list) > 0 {
+		return list[0].Address
+	}
+	if i, j := strings.LastIndexByte(v, '<'), strings.LastIndexByte(v, '>'); i >= 0 && j > i {
+		return strings.TrimSpace(v[i+1 : j])
+	}
+	if strings.Count(v, "@") == 1 && !strings.ContainsAny(v, " \t,;<>\"") {
+		return v
+	}
+	return ""
+}
+
+// crossCheckTimes compares signingTime with the Date header and the daticert.xml
+// data, recording a finding for each disagreement beyond tol.
+func crossCheckTimes(r *Report, s *Signed, tol time.Duration, l Limits) {
+	st := r.SigningTime
+	if h, _, err := mime.ReadHeader(s.Header, l.mime()); err == nil {
+		if v := h.Get("Date"); v != "" {
+			if d, err := mail.ParseDate(v); err == nil {
+				if skew := d.Sub(st); skew > tol || skew < -tol {
+					r.note(FindingTimeSkewDate, "Date %s differs from signingTime %s by %s", d.UTC().Format(time.RFC3339), st.UTC().Format(time.RFC3339), skew)
+				}
+			}
+		}
+	}
+	data, found, err := findDaticert(s.Entity, l)
+	if !found {
+		return
+	}
+	if err == nil {
+		var c *daticert.Cert
+		c, err = daticert.Parse(data, nil)
+		if err == nil {
+			if c.Date.IsZero() {
+				return
+			}
+			if skew := c.Date.Sub(st); skew > tol || skew < -tol {
+				r.note(FindingTimeSkewDaticert, "daticert data %s differs from signingTime %s by %s", c.Date.UTC().Format(time.RFC3339), st.UTC().Format(time.RFC3339), skew)
+			}
+			return
+		}
+	}
+	r.note(FindingDaticertUnreadable, "%v", err)
+}
+
+var errFound = errors.New("found")
+
+// findDaticert returns the decoded daticert.xml among the direct parts of the
+// signed entity: the first application/xml part, preferring one named
+// daticert.xml (pec-spec.md section 2.2: by content type first, by name second).
+func findDaticert(entity []byte, l Limits) (data []byte, found bool, err error) {
+	var best *mime.Entity
+	walkErr := mime.Walk(entity, l.mime(), func(e *mime.Entity) error {
+		if len(e.Path) != 1 {
+			return nil
+		}
+		named := strings.EqualFold(e.Header.Filename(), "daticert.xml")
+		if named && (e.MediaType == "application/xml" || e.MediaType == "text/xml" || e.MediaType == "application/octet-stream") {
+			best = e
+			return errFound
+		}
+		if best == nil && (named || e.MediaType == "application/xml") {
+			best = e
+		}
+		return nil
+	})
+	if walkErr != nil && !errors.Is(walkErr, errFound) && best == nil {
+		return nil, false, nil
+	}
+	if best == nil {
+		return nil, false, nil
+	}
+	data, err = mime.Decode(best.Header.TransferEncoding(), best.Body.Of(entity))
+	return data, true, err
+}
