@@ -1,0 +1,123 @@
+// Package envelope is the S/MIME container of PEC messages (pec-spec.md sections 2,
+// 5 and 10): it locates and slices the signed entity, verifies the provider
+// signature and decides whether an accredited PEC provider signed exactly these
+// bytes, and when; it signs entities as a provider does; and it builds the
+// transport and anomaly envelopes (the Build* functions and [Draft]).
+//
+// # Locating the signed entity
+//
+// [Locate] finds a top-level multipart/signed (RFC 1847) whose protocol is
+// application/pkcs7-signature or application/x-pkcs7-signature (micalg is not
+// relied on) and slices its first body part exactly as transmitted, headers
+// included, from the raw bytes: nothing is re-serialised. A message stored with
+// bare LF line ends is canonicalised to CRLF (only then is the entity copied).
+// When a relay wrapped the original in a top-level multipart/mixed, the signed
+// entity is looked for one level down, as a multipart/signed part or as a
+// message/rfc822 part that is itself multipart/signed; this is reported
+// ([Signed.Wrapped], finding [FindingWrapped]).
+//
+// # What Verify checks
+//
+// [Verify] returns a [Report] (never nil) whose Status is valid only when all of
+// the following hold, in this order (the first failure is Report.Err, a
+// [*VerifyError] matching one sentinel with errors.Is):
+//
+//  1. Structure: the message is multipart/signed with a pkcs7 signature part
+//     ([ErrNotSigned], status absent; [ErrMalformed] or [ErrTooLarge], status
+//     malformed).
+//  2. CMS: smime.p7s is a detached SignedData in DER or BER (indefinite lengths
+//     included) with exactly one SignerInfo ([ErrSignerCount]); the digest
+//     algorithm is SHA-1, SHA-256, SHA-384 or SHA-512 ([ErrUnsupportedAlgorithm]);
+//     the contentType (id-data) and messageDigest signed attributes are present and
+//     messageDigest equals the digest of the canonical signed entity
+//     ([ErrDigestMismatch]); the signer certificate is found by issuer and serial
+//     among the embedded certificates ([ErrSignerNotFound]); the signature over the
+//     signed attributes verifies, RSA PKCS#1 v1.5 (rsaEncryption or
+//     shaNWithRSAEncryption) or ECDSA ([ErrBadSignature]). These are integrity
+//     failures: status invalid. SHA-1 is accepted (every real provider signature in
+//     the corpus uses it) and reported as [FindingWeakDigest].
+//  3. Time: validity is evaluated at the signingTime attribute, or at
+//     VerifyOptions.At ([ErrNoSigningTime] when there is neither). signingTime is
+//     cross-checked against the Date header and the daticert.xml data; a
+//     difference beyond VerifyOptions.TimeTolerance ([DefaultTimeTolerance]) is a
+//     finding, not a failure.
+//  4. Trust: a certification path is built by this package, not by
+//     crypto/x509.Verify (which refuses the SHA-1 certificate signatures of the
+//     2014-2017 chains): issuers are matched by name and, when both sides carry
+//     them, by key identifier (not by validity nesting: providers embed later
+//     re-issues of their CA); every link's signature is checked (MD5 refused);
+//     every certificate below the anchor must be valid at the evaluation time
+//     ([ErrCertExpired], [ErrCertNotYetValid]); issuers must be CAs, within
+//     pathLenConstraint, with keyCertSign when keyUsage is present, and no
+//     certificate may carry an unhandled critical extension ([ErrCAConstraint]);
+//     the rfc822Name name constraints of every issuer apply to the signer's
+//     addresses ([ErrNameConstraint]). The path ends at a certificate whose key is
+//     an [Anchor] ([ErrUnknownAuthority] otherwise) and whose window admits the
+//     evaluation time ([ErrAnchorNotValidAt]). A path with SHA-1 certificate
+//     signatures or RSA keys under 2048 bits is accepted and marked legacy
+//     (Report.Legacy, [FindingLegacyChain]).
+//  5. Signer profile: keyUsage has digitalSignature and the certificate is not a
+//     CA ([ErrKeyUsage]); an extendedKeyUsage, if present, includes
+//     emailProtection ([ErrExtKeyUsage]). A missing PEC policy 1.3.76.16.3.1.1 is
+//     only a finding.
+//  6. Identity: a subjectAltName rfc822Name equals (case-insensitively) the
+//     addr-spec of the From header, which for envelopes is the address inside
+//     "Per conto di: ..." <posta-certificata@...>, or VerifyOptions.Sender
+//     ([ErrSenderMismatch]).
+//
+// Failures of steps 3 to 6 give status untrusted.
+//
+// # What Verify does not check
+//
+//   - Revocation: no CRL or OCSP is consulted (offline by design). A certificate
+//     revoked before the signing time still verifies.
+//   - directoryName, DNS, IP and URI name constraints, certificate policies and
+//     policy constraints (beyond the finding above) and the IGPEC index.
+//   - The unsigned outer header (From, Subject, X-Ricevuta...) beyond the From
+//     address: it is outside the signature. Classification belongs to package
+//     receipt, which should rely on the signed daticert.xml.
+//   - A signed timestamp: none is used by PEC; signingTime is the signer's claim.
+//
+// # Trust
+//
+// [DefaultTrust] works offline with no files: its anchors are the keys of the PEC
+// signing CAs, AgID CA1 ([AgIDCA1SPKISHA256], any time) and DigitPA CA1
+// ([DigitPACA1SPKISHA256], up to [DigitPACA1NotAfter], 2018-01-14), identified by
+// the SHA-256 of their SubjectPublicKeyInfo; the certificate carrying the key is
+// the one every provider embeds in its signatures. Its own validity is reported
+// ([FindingAnchorCertOutsideValidity]) but does not decide, because AgID re-issued
+// the certificate several times under one key. Callers can add or replace anchors:
+// [Trust.AddCert] and [Trust.AddPEM] (an anchor per certificate, e.g. Actalis
+// Authentication Root CA, valid within the certificate's dates), [Trust.AddAnchor],
+// [Trust.AddIntermediate], and [Trust.AddPool] (crypto/x509 path building, modern
+// chains only).
+//
+// # Signing
+//
+// [Sign] wraps a MIME entity into a multipart/signed body with a detached CMS
+// signature made by internal/cms: provider chain embedded, signingTime given by the
+// caller, micalg matching the digest, boundary derived from the content, so that
+// builders produce byte-stable output.
+//
+// # Limits
+//
+// Every limit is a field of [Limits] (a zero field means the default):
+// [DefaultMaxMessageBytes] for the whole message, [DefaultMaxEntityHeaderBytes]
+// per header block, [DefaultMaxParts] parts per multipart body,
+// [DefaultMaxDepth] MIME levels when the signed entity is walked for daticert.xml,
+// [DefaultMaxSignatureBytes] for the decoded smime.p7s, [DefaultMaxCertificates]
+// embedded certificates and [DefaultMaxChainLength] certificates per path (the
+// path search also examines at most 256 candidate links). Exceeding one gives
+// [ErrTooLarge] (status malformed). BER nesting depth is capped by internal/cms.
+//
+// # Divergences
+//
+//   - A multipart/signed without protocol, with more than two parts, or without
+//     its close delimiter is accepted with a finding; parts after the second are
+//     ignored.
+//   - micalg is ignored except for [FindingMicalgMismatch].
+//   - A From value with unquoted specials in the display name
+//     ("a@b <a@b>", seen in anonymised samples) is read from its angle brackets.
+//   - A SignerInfo without signed attributes is rejected ([ErrBadSignature]): PEC
+//     requires them and the digest binding depends on them.
+package envelope
