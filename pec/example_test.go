@@ -2,8 +2,11 @@ package pec_test
 
 import (
 	"fmt"
+	"os"
 	"strings"
+	"time"
 
+	"github.com/sigillo/sigillo/envelope"
 	"github.com/sigillo/sigillo/pec"
 )
 
@@ -55,4 +58,39 @@ func ExampleRead() {
 	// signature: absent
 	// certified: false
 	// finding: daticert-unsigned
+}
+
+// A delivery receipt from the bundled exchange (testdata/, made by examples/simulate
+// with the project's test PKI), verified against the test trust anchor.
+func ExampleReadFile() {
+	trust := envelope.DefaultTrust()
+	pem, err := os.ReadFile("../testdata/trust.pem")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := trust.AddPEM(pem); err != nil {
+		fmt.Println(err)
+		return
+	}
+	opts := &pec.Options{Verify: &envelope.VerifyOptions{Trust: trust}}
+
+	m, err := pec.ReadFile("../testdata/messages/exchange/06-avvenuta-consegna-bob@pec.example.org.eml", opts)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("kind:", m.Kind, m.Form)
+	fmt.Println("certified:", m.Certified)
+	fmt.Println("signed by:", m.Verification.Provider, "at", m.Verification.SigningTime.UTC().Format(time.RFC3339))
+	fmt.Println("delivered to:", m.Daticert.Delivery)
+	fmt.Println("identificativo:", m.Keys.ID)
+	fmt.Println("original:", m.Original.Subject)
+	// Output:
+	// kind: avvenuta-consegna completa
+	// certified: true
+	// signed by: Other PEC S.r.l. at 2025-03-14T10:00:02Z
+	// delivered to: bob@pec.example.org
+	// identificativo: opec101.20250314110000.00001.0.1.1@pec.example.it
+	// original: Contratto di fornitura
 }
