@@ -70,6 +70,13 @@
 // msgid-mismatch, sender-mismatch, date-mismatch). Codes are stable; details are
 // for humans.
 //
+// # Receipt tracking
+//
+// A [Tracker] correlates certified receipts and notices with their transmission by
+// the signed identificativo and keeps each recipient's state (pending, taken over,
+// delivered, failed, timeout warning after 12 hours, timeout after 24 hours,
+// ordinary mail).
+//
 // # Limits
 //
 // Read holds the whole message in memory. Every dimension is capped by a field of

@@ -177,3 +177,5 @@ func findUp(t testing.TB, rel string) (string, bool) {
 		dir = parent
 	}
 }
+
+func readFile(name string) ([]byte, error) { return os.ReadFile(name) }
