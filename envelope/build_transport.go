@@ -195,7 +195,7 @@ func Certify(original []byte, opts *TransportOptions) (*Certification, error) {
 	}
 	c := &Certification{Cert: cert, Primary: to, msg: m, domain: opts.Issuer.Domain}
 	if f := m.get("Subject"); f != nil {
-		cert.Subject = bldDecodeText(f.value)
+		cert.Subject = strings.TrimSpace(bldDecodeText(f.value))
 		cert.HasSubject = true
 		c.RawSubject = f.rawValue()
 	}
