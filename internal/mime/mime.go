@@ -355,6 +355,9 @@ func SplitMultipart(b []byte, boundary string, lim *Limits) (*Multipart, error) 
 			}
 		}
 		if partStart < 0 {
+			if isClose {
+				return nil, malformed(at, "close delimiter before any body part")
+			}
 			m.Preamble = Span{0, before}
 		} else {
 			if len(m.Parts) >= l.MaxParts {

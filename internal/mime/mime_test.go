@@ -164,6 +164,7 @@ func TestSplitMultipart(t *testing.T) {
 			parts: []string{""}, closed: true,
 		},
 		{name: "no delimiter", in: "just text\n", wantErr: ErrMalformed},
+		{name: "close delimiter first", in: "pre\n--b--\n--b\n\nx\n", wantErr: ErrMalformed},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
