@@ -20,7 +20,7 @@ func FuzzRead(f *testing.F) {
 		rawCertPart(string(c), "application/xml", "daticert.xml"), origPart(fxOriginal(), "message/rfc822", "postacert.eml")))
 	f.Add(fxMessage(envelopeHeader("errore", "ANOMALIA MESSAGGIO: "), textPart("x"), origPart(fxOriginal(), "message/rfc822", "postacert.eml")))
 	if dir, ok := findUp(f, filepath.Join("testdata", "messages")); ok {
-		names, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+		names, _ := filepath.Glob(filepath.Join(dir, "*", "*.eml"))
 		for _, n := range names {
 			if b, err := os.ReadFile(n); err == nil {
 				f.Add(b)
