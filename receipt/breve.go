@@ -89,7 +89,9 @@ const UnnamedMessageName = "messaggio.eml"
 // part, another "the entire content of the part"). Breve hashes the decoded
 // content: the bytes of the attachment as the recipient saves it, after
 // removing the Content-Transfer-Encoding (base64 or quoted-printable; for
-// 7bit, 8bit and binary the body as transmitted, CRLF line ends). So the
+// 7bit, 8bit and binary the body as transmitted, CRLF line ends; the line
+// break before the next delimiter belongs to the delimiter, RFC 2046, and is
+// not hashed). So the
 // sender can check a .hash file with any SHA-1 tool on the file they
 // attached. When the encoding cannot be decoded (corrupt base64), the body
 // as transmitted is hashed instead. [CheckBreve] accepts both inputs.
