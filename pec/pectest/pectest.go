@@ -530,7 +530,7 @@ func (p *Provider) fallbackAbout(original []byte, sender, id string, t time.Time
 	}
 	if h != nil {
 		if s := h.Get("Subject"); s != "" {
-			c.Subject, c.HasSubject = cleanText(receipt.DecodeSubject(s)), true
+			c.Subject, c.HasSubject = strings.TrimSpace(cleanText(receipt.DecodeSubject(s))), true
 		}
 		if mid := strings.TrimSpace(h.Get("Message-ID")); mid != "" && cleanText(mid) == mid && !strings.ContainsAny(mid, " \t") {
 			c.MsgID = strings.Trim(mid, "<>")
