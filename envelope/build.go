@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"mime/quotedprintable"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -341,35 +340,6 @@ func bldQuoteDisplayName(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
-
-// bldFoldHeader folds an unstructured header value so that lines stay within
-// 78 octets where white space allows; name is the field name, used to
-// compute the first line's length.
-func bldFoldHeader(name, value string) string {
-	if len(name)+2+len(value) <= 78 {
-		return value
-	}
-	var b strings.Builder
-	col := len(name) + 2
-	words := strings.Split(value, " ")
-	for i, w := range words {
-		if i > 0 {
-			if col+1+len(w) > 78 && col > 1 {
-				b.WriteString("\r\n ")
-				col = 1
-			} else {
-				b.WriteByte(' ')
-				col++
-			}
-		}
-		b.WriteString(w)
-		col += len(w)
-	}
-	return b.String()
-}
-
-// bldItoa is strconv.Itoa, kept short for the text builders.
-func bldItoa(n int) string { return strconv.Itoa(n) }
 
 var bldHTMLReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\"", "&quot;", "'", "&#39;")
 

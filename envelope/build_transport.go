@@ -2,7 +2,6 @@ package envelope
 
 import (
 	"fmt"
-	"mime"
 	"strings"
 	"time"
 
@@ -346,12 +345,6 @@ func bldWriteRecipients(b *strings.Builder, rs []daticert.Recipient) {
 			b.WriteString(" (\"posta certificata\")\n")
 		}
 	}
-}
-
-// bldEncodeSubject returns prefix+subject as a Subject field body, with the
-// subject in RFC 2047 (UTF-8, Q encoding) when it is not printable ASCII.
-func bldEncodeSubject(prefix, subject string) string {
-	return bldFoldHeader("Subject", prefix+mime.QEncoding.Encode("utf-8", subject))
 }
 
 // NewID returns a PEC msgid in the style of OpenPEC-based providers
