@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"time"
 
 	"github.com/sigillo/sigillo/envelope"
@@ -117,8 +118,9 @@ func toJSON(path string, m *pec.Message) jsonMessage {
 	return out
 }
 
-// digestName is the message digest algorithm of the signature by its micalg name
-// ("sha1", "sha-256", ...), "" when unknown.
+// digestName is the message digest algorithm of the signature as the JSON contract
+// names it: "sha1", "sha256", "sha384" or "sha512" (lower case, no hyphen, like
+// openssl's -md names); "" when unknown.
 func digestName(v *envelope.Report) string {
-	return v.DigestName
+	return strings.ReplaceAll(v.DigestName, "-", "")
 }

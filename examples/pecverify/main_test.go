@@ -102,7 +102,7 @@ func TestJSONContract(t *testing.T) {
 			assert.Contains(t, sig, k)
 		}
 		assert.Equal(t, "valid", sig["status"])
-		assert.Equal(t, "sha-256", sig["digest"])
+		assert.Equal(t, "sha256", sig["digest"])
 		assert.Equal(t, true, obj["certified"])
 		kinds[obj["kind"].(string)] = true
 		if obj["kind"] == "anomalia" {
