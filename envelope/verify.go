@@ -141,6 +141,8 @@ func Verify(raw []byte, opts *VerifyOptions) *Report {
 	if err != nil {
 		reason := ErrMalformed
 		switch {
+		case errors.Is(err, cms.ErrNoSigner):
+			return r.fail(verr(ErrSignerCount, nil, "0 signers, want exactly 1"))
 		case errors.Is(err, cms.ErrTooLarge):
 			reason = ErrTooLarge
 		case errors.Is(err, cms.ErrUnsupportedAlgorithm):

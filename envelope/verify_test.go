@@ -138,7 +138,7 @@ func TestVerifyCases(t *testing.T) {
 			sd := splitP7S(t, p7sOf(t, a))
 			sd.SignerInfos = setOf(asn1.ClassUniversal, asn1.TagSet)
 			return withP7S(t, a, joinP7S(t, sd))
-		}, status: envelope.StatusMalformed, reason: envelope.ErrMalformed},
+		}, status: envelope.StatusInvalid, reason: envelope.ErrSignerCount},
 		{name: "wrong signer (certificate not embedded)", raw: func(t *testing.T) []byte {
 			return build(t, msg{editP7S: func(der []byte) []byte {
 				sd := splitP7S(t, der)

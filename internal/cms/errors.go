@@ -28,6 +28,10 @@ var (
 	// ErrSignerNotFound reports a signer whose certificate is not among the
 	// embedded certificates.
 	ErrSignerNotFound = errors.New("cms: signer certificate not found")
+	// ErrNoSigner reports a SignedData whose signerInfos set is empty. It is
+	// returned together with ErrMalformed (errors.Is matches both), so that a
+	// caller can tell "nobody signed" from other structural damage.
+	ErrNoSigner = errors.New("cms: no signer")
 	// ErrMissingAttribute reports a signer without signed attributes, or without a
 	// required one (contentType, messageDigest).
 	ErrMissingAttribute = errors.New("cms: missing signed attribute")

@@ -208,6 +208,7 @@ func TestSignerCounts(t *testing.T) {
 		})
 		sd, err := Parse(none, nil)
 		require.ErrorIs(t, err, ErrMalformed)
+		require.ErrorIs(t, err, ErrNoSigner)
 		require.Nil(t, sd)
 	})
 	t.Run("signer certificate missing", func(t *testing.T) {

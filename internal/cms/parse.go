@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"encoding/asn1"
+	"fmt"
 	"math/big"
 	"time"
 
@@ -156,7 +157,7 @@ func Parse(p7s []byte, lim *Limits) (*SignedData, error) {
 		return nil, &LimitError{Limit: LimitSigners, Max: l.MaxSigners}
 	}
 	if len(sk.signers) == 0 {
-		return nil, malformed("no signer")
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, ErrNoSigner)
 	}
 	p7, err := parsePKCS7(der)
 	if err != nil {
