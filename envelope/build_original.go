@@ -311,7 +311,7 @@ func bldCleanText(s string) string {
 	return b.String()
 }
 
-// bldAddresses parses an address-list field into bare bldAddresses.
+// bldAddresses parses an address-list field into bare addresses.
 func bldAddresses(f *bldField) ([]string, error) {
 	if strings.TrimSpace(f.value) == "" {
 		return nil, nil

@@ -34,7 +34,7 @@ type TransportOptions struct {
 	// original; otherwise it must equal that address (a formal check).
 	Sender string
 	// Recipients are the SMTP forward-paths with their kind. Nil means the
-	// To and Cc bldAddresses of the original, in that order, each of the kind
+	// To and Cc addresses of the original, in that order, each of the kind
 	// given by Certified. Every one must appear in To or Cc.
 	Recipients []daticert.Recipient
 	// Certified reports whether an address is in a PEC domain (IGPEC
@@ -56,7 +56,7 @@ type Certification struct {
 	// CRLF line ends, Message-ID replaced by the PEC msgid and
 	// X-Riferimento-Message-ID added.
 	Postacert []byte
-	// Primary are the bldAddresses of To; the others are copy recipients,
+	// Primary are the addresses of To; the others are copy recipients,
 	// which get a sintetica delivery receipt (pec-spec.md section 3.2 (7)).
 	Primary []string
 	// RawSubject is the Subject field body as written (continuation lines

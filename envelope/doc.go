@@ -99,9 +99,27 @@
 // caller, micalg matching the digest, boundary derived from the content, so that
 // builders produce byte-stable output.
 //
+// # Building envelopes
+//
+// [BuildTransport] (or [Certify], which also returns the access point's
+// certification data) builds the transport envelope of an original message and
+// [BuildAnomaly] the anomaly envelope around a received message (pec-spec.md
+// section 3.2 (1) and (2)). Each returns a [Draft]: the outer header in the order
+// real providers write it, the signed body ([Content]: the Italian text as
+// text/plain and text/html in ISO-8859-1 quoted-printable, daticert.xml for the
+// transport envelope, the original as message/rfc822 postacert.eml), and the one
+// event instant used for Date, daticert, the text and, by [Draft.Sign], the
+// signingTime. The original's Message-ID is replaced by the PEC msgid inside
+// postacert.eml and kept in X-Riferimento-Message-ID; the anomaly envelope keeps
+// the received Message-ID and carries no daticert. An original that fails the
+// access point's formal checks gives a [*FormalError] ([ErrFormal]); bad options
+// give [ErrBuild]. The receipts and notices are built by package receipt on the
+// same [Draft]. [BuildLimits] bounds the original: [DefaultMaxOriginalBytes],
+// [DefaultMaxHeaderBytes] for its header, [DefaultMaxRecipients].
+//
 // # Limits
 //
-// Every limit is a field of [Limits] (a zero field means the default):
+// Every limit of verification is a field of [Limits] (a zero field means the default):
 // [DefaultMaxMessageBytes] for the whole message, [DefaultMaxEntityHeaderBytes]
 // per header block, [DefaultMaxParts] parts per multipart body,
 // [DefaultMaxDepth] MIME levels when the signed entity is walked for daticert.xml,

@@ -42,6 +42,26 @@
 // [StandardSubjectPrefix] gives the standard prefix of each kind; the
 // builders of this package always emit it.
 //
+// # Building receipts and notices
+//
+// [Build] builds every receipt and notice of pec-spec.md section 3 from an
+// [Event] (kind, issuing provider, instant, the certification data of the
+// transport envelope, the recipient concerned) as an envelope.Draft ready to
+// be signed with envelope.Draft.Sign: the exact header set and standard subject
+// prefix of the kind, From posta-certificata@<issuer domain>, the Italian text as
+// text/plain and text/html in ISO-8859-1, daticert.xml, and postacert.eml only
+// where the kind and form allow it. One instant is used for Date, daticert, the
+// text and the signingTime.
+//
+// [Breve] rewrites an original for a breve delivery receipt: every part with a
+// name or filename becomes a text/plain part "<name>.hash" holding the SHA-1 of
+// the part's decoded content as 40 lower-case hex digits (the rules are
+// ambiguous between decoded and encoded content, pec-spec.md section 3.2 (7));
+// an attached message is replaced whole; the MIME structure is otherwise kept.
+// [CheckBreve] takes a breve receipt and the sender's original and reports, per
+// attachment, whether it matches, accepting a hash of either the decoded or the
+// encoded body in any hex case.
+//
 // # Limits
 //
 // Classification reads only header values and a parsed daticert, which the
