@@ -145,3 +145,46 @@ func TestScanLimits(t *testing.T) {
 }
 
 const sha256 = crypto.SHA256
+
+func TestScanDaticertChoice(t *testing.T) {
+	part := func(ct, name, body string) []string {
+		h := []string{"--M", "Content-Type: " + ct}
+		if name != "" {
+			h = append(h, `Content-Disposition: inline; filename="`+name+`"`)
+		}
+		return append(h, "", body)
+	}
+	msg := func(parts ...[]string) []byte {
+		l := []string{sigCT, "", "--B", "Content-Type: multipart/mixed; boundary=M", ""}
+		for _, p := range parts {
+			l = append(l, p...)
+		}
+		return crlfMsg(append(l, "--M--", "--B", "", "sig", "--B--")...)
+	}
+	tests := []struct {
+		name string
+		msg  []byte
+		want string // "" = none
+	}{
+		{"named xml", msg(part("text/plain", "", "t"), part("application/xml", "daticert.xml", "D")), "D"},
+		{"named octet-stream", msg(part("application/octet-stream", "daticert.xml", "D")), "D"},
+		{"unnamed application/xml", msg(part("application/xml", "", "X")), "X"},
+		{"unnamed text/xml ignored", msg(part("text/xml", "", "X")), ""},
+		{"named wins over earlier unnamed", msg(part("application/xml", "", "X"), part("text/xml", "DATICERT.XML", "D")), "D"},
+		{"first named wins", msg(part("application/xml", "daticert.xml", "D"), part("application/xml", "daticert.xml", "E")), "D"},
+		{"named with other type is a fallback", msg(part("text/plain", "daticert.xml", "P"), part("application/xml", "", "X")), "P"},
+		{"nested xml ignored", msg([]string{"--M", "Content-Type: multipart/mixed; boundary=N", "", "--N", "Content-Type: application/xml", "", "X", "--N--"}), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := scanAll(t, tt.msg, nil)
+			if tt.want == "" {
+				assert.Nil(t, res.Daticert)
+				assert.Equal(t, -1, res.DaticertPart)
+				return
+			}
+			assert.Equal(t, tt.want, string(res.Daticert))
+			assert.Equal(t, tt.want, string(tt.msg[res.Parts[res.DaticertPart].BodyOff:res.Parts[res.DaticertPart].End]))
+		})
+	}
+}

@@ -75,9 +75,10 @@ type Result struct {
 	Signature     []byte
 	SignatureType string
 
-	// Daticert is the decoded body of daticert.xml: the direct child of the signed
-	// multipart named daticert.xml with an XML type, or failing a named one the first
-	// XML child. Nil when absent. DaticertPart indexes Parts (-1 when absent);
+	// Daticert is the decoded body of daticert.xml: the first direct child of the
+	// signed multipart named daticert.xml with an XML or application/octet-stream
+	// type, or failing one the first child named daticert.xml or of type
+	// application/xml (the rule of package envelope). Nil when absent. DaticertPart indexes Parts (-1 when absent);
 	// DaticertErr reports a body that could not be decoded (Daticert is then nil).
 	Daticert     []byte
 	DaticertPart int
@@ -658,11 +659,13 @@ func (s *scanner) endHeader(blank []byte, bodyOff int64) error {
 		s.hdr = s.hdr[:0]
 	case o.frame >= 0 && o.frame == s.signedFrame && s.frames[o.frame].n == 2:
 		s.startCapture(capSignature, idx, false)
-	case o.frame >= 0 && s.frames[o.frame].entity && !pt.Embedded &&
-		(mt == "application/xml" || mt == "text/xml"):
+	case o.frame >= 0 && s.frames[o.frame].entity && !pt.Embedded:
+		// As envelope does: the first child named daticert.xml with an XML (or
+		// octet-stream) type; failing that, the first named or application/xml one.
 		named := strings.EqualFold(pt.Filename, "daticert.xml")
-		if (named && !s.datNamed) || (!named && s.res.DaticertPart < 0) {
-			s.startCapture(capDaticert, idx, named)
+		strong := named && (mt == "application/xml" || mt == "text/xml" || mt == "application/octet-stream")
+		if (strong && !s.datNamed) || ((named || mt == "application/xml") && s.res.DaticertPart < 0) {
+			s.startCapture(capDaticert, idx, strong)
 		}
 	}
 	if idx == 0 && s.signedFrame < 0 && (len(s.frames) == 0 || !s.frames[0].mixed) {
