@@ -92,6 +92,29 @@
 // [Trust.AddIntermediate], and [Trust.AddPool] (crypto/x509 path building, modern
 // chains only).
 //
+// # Streaming verification
+//
+// [VerifyReaderAt] (an io.ReaderAt such as an *os.File), [VerifyFile] and
+// [VerifyReader] (a one-pass io.Reader) verify a message of any size with a fixed
+// amount of memory, running the same checks and decision code as Verify. One pass
+// hashes the signed entity as it is read, turning bare LF into CRLF on the fly,
+// captures smime.p7s and daticert.xml, and records the offsets of every part
+// ([Signed.Parts], [Part]); Signed.Entity is nil. The digest the signature needs
+// is known only after the signed entity: the ReaderAt verifiers hash with the
+// micalg digest and read the entity again if the SignerInfo needs another one;
+// VerifyReader hashes with the micalg digest plus SHA-1 and SHA-256 and gives
+// [ErrUnsupportedAlgorithm] for any other. After verification, [Part.Open] reads
+// any part (postacert.eml, its attachments) back through the io.ReaderAt,
+// transfer-decoded, in small pieces. Only I/O makes these functions return an
+// error.
+//
+// The scan finds multipart/signed at the top level or as a direct part of a
+// top-level multipart/mixed. When it finds no signed entity (a signed message
+// forwarded as message/rfc822) or rejects the structure, a message up to
+// Limits.MaxBufferedBytes ([DefaultMaxBufferedBytes]) is verified by Verify in
+// memory instead, so that small messages get Verify's verdict; a larger one gets
+// the scan's verdict (ErrNotSigned, ErrMalformed or ErrTooLarge).
+//
 // # Signing
 //
 // [Sign] wraps a MIME entity into a multipart/signed body with a detached CMS
@@ -128,6 +151,13 @@
 // path search also examines at most 256 candidate links). Exceeding one gives
 // [ErrTooLarge] (status malformed). BER nesting depth is capped by internal/cms.
 //
+// The streaming verifiers apply the same limits, with three differences in
+// counting: MaxParts and MaxDepth bound the whole message, as
+// [StreamPartsFactor]*MaxParts parts and [StreamDepthFactor]*MaxDepth multipart
+// levels; MaxSignatureBytes also bounds the encoded smime.p7s (twice it plus
+// 1 KiB); a daticert.xml body over 1 MiB (encoded) makes the scan fail
+// (ErrTooLarge). [DefaultMaxBufferedBytes] bounds their in-memory fallback.
+//
 // # Divergences
 //
 //   - A multipart/signed without protocol, with more than two parts, or without
@@ -138,4 +168,7 @@
 //     ("a@b <a@b>", seen in anonymised samples) is read from its angle brackets.
 //   - A SignerInfo without signed attributes is rejected ([ErrBadSignature]): PEC
 //     requires them and the digest binding depends on them.
+//   - Streaming verifiers on a message larger than MaxBufferedBytes: a signed
+//     message inside a message/rfc822 part is not looked for (ErrNotSigned), and
+//     VerifyReader does not re-parse the part headers strictly as Locate does.
 package envelope

@@ -29,6 +29,11 @@ const (
 	// DefaultMaxChainLength caps the length of a certification path (leaf and
 	// anchor included) and bounds the path search.
 	DefaultMaxChainLength = 8
+	// DefaultMaxBufferedBytes is the largest message that the streaming verifiers
+	// ([VerifyReaderAt], [VerifyReader], [VerifyFile]) read into memory to hand it
+	// to [Verify] when the one-pass scan cannot locate the signed entity (a signed
+	// message inside a message/rfc822 part, or a structure the scan rejects).
+	DefaultMaxBufferedBytes = 8 << 20
 )
 
 // Limits bounds the work done on an untrusted message. A zero field means the
@@ -41,6 +46,7 @@ type Limits struct {
 	MaxSignatureBytes int // decoded smime.p7s; DefaultMaxSignatureBytes
 	MaxCertificates   int // certificates in the signature; DefaultMaxCertificates
 	MaxChainLength    int // certification path length; DefaultMaxChainLength
+	MaxBufferedBytes  int // in-memory fallback of the streaming verifiers; DefaultMaxBufferedBytes
 }
 
 func (l Limits) withDefaults() Limits {
@@ -56,6 +62,7 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxSignatureBytes, DefaultMaxSignatureBytes)
 	def(&l.MaxCertificates, DefaultMaxCertificates)
 	def(&l.MaxChainLength, DefaultMaxChainLength)
+	def(&l.MaxBufferedBytes, DefaultMaxBufferedBytes)
 	return l
 }
 
@@ -108,6 +115,9 @@ type Signed struct {
 	// in the raw message, before canonicalisation. They are -1 when the signed
 	// message had to be decoded out of a transfer-encoded message/rfc822 part.
 	EntityStart, EntityEnd int
+	// EntitySize is the size of the canonical signed entity: the number of bytes
+	// hashed (len(Entity) when Entity is set).
+	EntitySize int64
 	// CanonicalisedLF is true when the transmitted entity had bare LF line ends
 	// that were converted to CRLF.
 	CanonicalisedLF bool
@@ -128,6 +138,17 @@ type Signed struct {
 	// Findings are structural oddities that do not prevent verification (see the
 	// Finding* constants).
 	Findings []Finding
+
+	// Parts lists every MIME part of the message met in one pass, in input order,
+	// with its offsets in the input, when the message was verified by
+	// [VerifyReaderAt], [VerifyReader] or [VerifyFile] (Entity is then nil: the
+	// signed entity is reached through the offsets). Parts inside the signed
+	// entity include those of a message/rfc822 part such as postacert.eml (see
+	// [Part.Embedded]). Nil after [Locate] and [Verify].
+	Parts []Part
+	// EntityPart indexes Parts: the signed entity. Meaningful only when Parts is
+	// not nil.
+	EntityPart int
 }
 
 // Locate finds the multipart/signed entity in raw and slices its signed first part
@@ -308,6 +329,7 @@ func locateSigned(raw, header []byte, params map[string]string, start, end int, 
 		entity = mime.CanonicalCRLF(entity)
 	}
 	s.Entity = entity
+	s.EntitySize = int64(len(entity))
 	return s, nil
 }
 

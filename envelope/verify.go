@@ -14,6 +14,7 @@ import (
 	"github.com/sigillo/sigillo/daticert"
 	"github.com/sigillo/sigillo/internal/cms"
 	"github.com/sigillo/sigillo/internal/mime"
+	"github.com/sigillo/sigillo/internal/stream"
 )
 
 // DefaultTimeTolerance is the largest difference accepted between signingTime and
@@ -25,7 +26,8 @@ const DefaultTimeTolerance = 5 * time.Minute
 // finding, not a failure).
 var OIDPolicyPECProvider = asn1.ObjectIdentifier{1, 3, 76, 16, 3, 1, 1}
 
-// VerifyOptions configures [Verify]. A nil *VerifyOptions means defaults.
+// VerifyOptions configures [Verify], [VerifyReaderAt], [VerifyReader] and
+// [VerifyFile]. A nil *VerifyOptions means defaults.
 type VerifyOptions struct {
 	// Trust holds the anchors; nil means DefaultTrust().
 	Trust *Trust
@@ -47,7 +49,7 @@ type VerifyOptions struct {
 	NoUnwrap bool
 }
 
-// Report is the outcome of [Verify]. Fields are filled as far as verification
+// Report is the outcome of [Verify] (and of the streaming verifiers). Fields are filled as far as verification
 // got, whatever the status.
 type Report struct {
 	// Status is the verdict; only StatusValid means integrity, trust, identity and
@@ -80,6 +82,14 @@ type Report struct {
 	// Legacy is true when the path has SHA-1 certificate signatures or RSA keys
 	// under 2048 bits (the pre-2018 DigitPA chains).
 	Legacy bool
+	// Daticert is daticert.xml of the signed entity (a direct part of it, picked as
+	// described in the package doc), parsed with daticert.Parse; nil when absent or
+	// unreadable. It is read whatever the status (check Status before relying on
+	// it), once, and is what the time cross-check uses.
+	Daticert *daticert.Cert
+	// DaticertErr is the decoding or parsing error of a daticert.xml part that is
+	// present but unreadable (Daticert is then nil).
+	DaticertErr error
 	// Findings lists noteworthy facts that do not decide the status by themselves.
 	Findings []Finding
 }
@@ -105,6 +115,25 @@ func (r *Report) note(code, format string, args ...any) {
 // Verify answers "did an accredited PEC provider sign exactly these bytes, and
 // when?". It never returns nil. See the package doc for what is checked.
 func Verify(raw []byte, opts *VerifyOptions) *Report {
+	o, l := resolveVerifyOptions(opts)
+	r := &Report{}
+
+	// 1. Locate and slice.
+	s, err := Locate(raw, &LocateOptions{Limits: l, NoUnwrap: o.NoUnwrap})
+	if err != nil {
+		return r.fail(locateError(err))
+	}
+	data, found, derr := findDaticert(s.Entity, l)
+	digest := func(h crypto.Hash) ([]byte, error) {
+		hh := h.New()
+		hh.Write(s.Entity)
+		return hh.Sum(nil), nil
+	}
+	return verifySigned(r, s, digest, daticertPart{data: data, found: found, err: derr}, o, l)
+}
+
+// resolveVerifyOptions copies opts and fills in the defaults.
+func resolveVerifyOptions(opts *VerifyOptions) (VerifyOptions, Limits) {
 	var o VerifyOptions
 	if opts != nil {
 		o = *opts
@@ -115,25 +144,48 @@ func Verify(raw []byte, opts *VerifyOptions) *Report {
 	if o.TimeTolerance <= 0 {
 		o.TimeTolerance = DefaultTimeTolerance
 	}
-	l := o.Limits.withDefaults()
-	r := &Report{}
+	return o, o.Limits.withDefaults()
+}
 
-	// 1. Locate and slice.
-	s, err := Locate(raw, &LocateOptions{Limits: l, NoUnwrap: o.NoUnwrap})
-	if err != nil {
-		reason := ErrMalformed
-		switch {
-		case errors.Is(err, ErrNotSigned):
-			reason = ErrNotSigned
-		case errors.Is(err, ErrTooLarge):
-			reason = ErrTooLarge
-		}
-		return r.fail(&VerifyError{Reason: reason, Detail: "locate", Err: err})
+// locateError maps an error of Locate to the VerifyError of the report.
+func locateError(err error) *VerifyError {
+	reason := ErrMalformed
+	switch {
+	case errors.Is(err, ErrNotSigned):
+		reason = ErrNotSigned
+	case errors.Is(err, ErrTooLarge):
+		reason = ErrTooLarge
 	}
+	return &VerifyError{Reason: reason, Detail: "locate", Err: err}
+}
+
+// daticertPart is daticert.xml as found in the signed entity: its decoded bytes,
+// whether a part was found, and the decoding error.
+type daticertPart struct {
+	data  []byte
+	found bool
+	err   error
+}
+
+// verifySigned is the decision shared by every entry point ([Verify],
+// [VerifyReaderAt], [VerifyReader]): given the located signed message s, a
+// function computing the digest of its canonical signed entity with a hash, and
+// daticert.xml, it runs steps 2 to 6 of the package doc and fills r.
+func verifySigned(r *Report, s *Signed, digest func(crypto.Hash) ([]byte, error), dat daticertPart, o VerifyOptions, l Limits) *Report {
 	r.Signed = s
 	r.Findings = append(r.Findings, s.Findings...)
 	if s.CanonicalisedLF {
 		r.note(FindingLFLineEndings, "signed entity stored with LF line ends, verified as CRLF")
+	}
+	// daticert.xml, parsed once for the time cross-check and for callers (pec).
+	if dat.found {
+		if dat.err != nil {
+			r.DaticertErr = dat.err
+		} else if c, err := daticert.Parse(dat.data, nil); err != nil {
+			r.DaticertErr = err
+		} else {
+			r.Daticert = c
+		}
 	}
 
 	// 2. CMS.
@@ -166,9 +218,15 @@ func Verify(raw []byte, opts *VerifyOptions) *Report {
 	if r.DigestName == "" {
 		return r.fail(verr(ErrUnsupportedAlgorithm, sg.Cert, "digest algorithm %v", sg.DigestAlgorithm))
 	}
-	h := sg.Digest.New()
-	h.Write(s.Entity)
-	if err := sg.Verify(h.Sum(nil)); err != nil {
+	sum, err := digest(sg.Digest)
+	if err != nil {
+		if errors.Is(err, stream.ErrDigestUnavailable) {
+			return r.fail(&VerifyError{Reason: ErrUnsupportedAlgorithm, Cert: sg.Cert, Err: err,
+				Detail: fmt.Sprintf("the signature needs a %s digest, not computed while reading a one-pass stream (use VerifyReaderAt or VerifyFile)", r.DigestName)})
+		}
+		return r.fail(&VerifyError{Reason: ErrMalformed, Cert: sg.Cert, Detail: "re-reading the signed entity", Err: err})
+	}
+	if err := sg.Verify(sum); err != nil {
 		reason := ErrBadSignature
 		switch {
 		case errors.Is(err, cms.ErrDigestMismatch):
@@ -195,7 +253,7 @@ func Verify(raw []byte, opts *VerifyOptions) *Report {
 
 	// 3. Time.
 	if !r.SigningTime.IsZero() {
-		crossCheckTimes(r, s, o.TimeTolerance, l)
+		crossCheckTimes(r, s, dat.found, o.TimeTolerance, l)
 	}
 	at := o.At
 	if at.IsZero() {
@@ -310,8 +368,9 @@ func fromAddress(header []byte, l Limits) string {
 }
 
 // crossCheckTimes compares signingTime with the Date header and the daticert.xml
-// data, recording a finding for each disagreement beyond tol.
-func crossCheckTimes(r *Report, s *Signed, tol time.Duration, l Limits) {
+// data (already parsed into r.Daticert), recording a finding for each disagreement
+// beyond tol.
+func crossCheckTimes(r *Report, s *Signed, daticertFound bool, tol time.Duration, l Limits) {
 	st := r.SigningTime
 	if h, _, err := mime.ReadHeader(s.Header, l.mime()); err == nil {
 		if v := h.Get("Date"); v != "" {
@@ -322,24 +381,19 @@ func crossCheckTimes(r *Report, s *Signed, tol time.Duration, l Limits) {
 			}
 		}
 	}
-	data, found, err := findDaticert(s.Entity, l)
-	if !found {
+	if !daticertFound {
 		return
 	}
-	if err == nil {
-		var c *daticert.Cert
-		c, err = daticert.Parse(data, nil)
-		if err == nil {
-			if c.Date.IsZero() {
-				return
-			}
-			if skew := c.Date.Sub(st); skew > tol || skew < -tol {
-				r.note(FindingTimeSkewDaticert, "daticert data %s differs from signingTime %s by %s", c.Date.UTC().Format(time.RFC3339), st.UTC().Format(time.RFC3339), skew)
-			}
+	if c := r.Daticert; c != nil {
+		if c.Date.IsZero() {
 			return
 		}
+		if skew := c.Date.Sub(st); skew > tol || skew < -tol {
+			r.note(FindingTimeSkewDaticert, "daticert data %s differs from signingTime %s by %s", c.Date.UTC().Format(time.RFC3339), st.UTC().Format(time.RFC3339), skew)
+		}
+		return
 	}
-	r.note(FindingDaticertUnreadable, "%v", err)
+	r.note(FindingDaticertUnreadable, "%v", r.DaticertErr)
 }
 
 var errFound = errors.New("found")
