@@ -79,8 +79,9 @@
 //
 // # Limits
 //
-// Read holds the whole message in memory. Every dimension is capped by a field of
-// [Options] (nil or zero means the default):
+// Read holds the whole message in memory, and so do ReadFile and ReadReaderAt up
+// to [DefaultStreamAbove] (see # Streaming). Every dimension is capped by a field
+// of [Options] (nil or zero means the default):
 //
 //   - [DefaultMaxMessageBytes] = 160 MiB of raw message (over it: [ErrTooLarge]);
 //   - [DefaultMaxHeaderBytes] = 1 MiB per header block, the message header (over it:
@@ -93,6 +94,26 @@
 // The structural limits never make Read fail: what lies beyond them is skipped and
 // reported. Signature verification has its own limits (envelope.Limits); Read raises
 // envelope's message size limit to MaxMessageBytes when the caller left it unset.
+//
+// # Streaming
+//
+// [ReadFile] and [ReadReaderAt] read a message larger than Options.StreamAbove
+// ([DefaultStreamAbove], 8 MiB) in streaming mode, in bounded memory: the
+// signature is verified in one pass by envelope.VerifyReaderAt, which also
+// lists the offsets of every part; then only the headers and the parts up to
+// Options.LazyAbove ([DefaultLazyAbove], 1 MiB; at most [LazyBudgetFactor] times
+// that per message) are read, and daticert.xml, parsed once by envelope, is
+// reused. Larger attachments have Loaded false and Data nil; [Attachment.Open]
+// reads them from the source. postacert.eml is parsed the same way, from the part
+// list when it is large (it is verified by its own pass when it is itself
+// signed). The Message is the one Read gives, except for those attachments and
+// for texts over LazyAbove, skipped with a [CodeLimitReached] finding. Cases
+// that still load the whole message (up to MaxMessageBytes): a top-level message
+// whose signed entity the scan does not locate (ordinary mail, a signed message
+// forwarded as message/rfc822, a broken structure). A large attached message in
+// base64 or quoted-printable, or found by name with another type, is not parsed
+// (a [CodeLimitReached] finding). [Read], whose input cannot be read twice,
+// always loads the message.
 //
 // # Errors
 //

@@ -15,6 +15,10 @@ var (
 	// ErrNotMessage means the input is not a mail message: it is empty, or its first
 	// line is not a header field.
 	ErrNotMessage = errors.New("pec: not a mail message")
+
+	// ErrSourceChanged is returned by [Attachment.Open] when the file a message was
+	// read from by [ReadFile] no longer has the size it had.
+	ErrSourceChanged = errors.New("pec: message source changed since it was read")
 )
 
 // LimitError reports which limit of [Options] an input exceeded. It matches

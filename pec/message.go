@@ -107,11 +107,34 @@ type Text struct {
 type Attachment struct {
 	Name        string // file name (Content-Disposition filename, else Content-Type name), decoded
 	ContentType string // media type, lower case
-	Data        []byte // content with the transfer encoding removed
+	// Data is the content with the transfer encoding removed; nil when the part was
+	// left in the message source (Loaded false, see [Options.LazyAbove]): use
+	// [Attachment.Open].
+	Data []byte
+	// Loaded is true when Data holds the content. It is false only for a large part
+	// of a message read in streaming mode by [ReadFile] or [ReadReaderAt].
+	Loaded bool
+	// Size is len(Data) when Loaded; otherwise the size of the part's body as stored
+	// in the source, still transfer-encoded (the content is smaller for base64 and
+	// quoted-printable; a message stored with LF line ends gains a CR per line).
+	Size int64
 	// Message is the parsed message of a message/rfc822 part (for postacert.eml the
 	// same value as [Message.Original]); nil for other parts and beyond
 	// Options.MaxDepth.
 	Message *Message
+
+	open func() (io.ReadCloser, error) // reads the content from the source when not loaded
+}
+
+// Open returns a reader of the content, with the transfer encoding removed: Data
+// when Loaded, otherwise the part read from the message source in small pieces,
+// never loaded whole (the file of [ReadFile], opened again, which must not change
+// in the meantime; the io.ReaderAt of [ReadReaderAt]). The caller closes it.
+func (a *Attachment) Open() (io.ReadCloser, error) {
+	if a.open == nil {
+		return io.NopCloser(bytes.NewReader(a.Data)), nil
+	}
+	return a.open()
 }
 
 // Read reads one mail message from r and returns what it is, with its certification
@@ -138,14 +161,38 @@ func Read(r io.Reader, opts *Options) (*Message, error) {
 	return p.message(raw, 0)
 }
 
-// ReadFile is [Read] on the named file.
+// ReadFile is [ReadReaderAt] on the named file: a message up to
+// Options.StreamAbove is read into memory as by [Read]; a larger one is verified
+// and parsed in streaming mode, in bounded memory, and its large parts stay in
+// the file ([Attachment.Open] opens it again). A name that is not a regular file
+// (a pipe, a device) is read by Read.
 func ReadFile(name string, opts *Options) (*Message, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("pec: %w", err)
 	}
 	defer f.Close()
-	return Read(f, opts)
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("pec: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return Read(f, opts)
+	}
+	return readAt(f, st.Size(), &source{name: name, size: st.Size()}, opts)
+}
+
+// ReadReaderAt is [Read] on the first size bytes of ra. A message up to
+// Options.StreamAbove is read into memory, as by Read. A larger one is read in
+// streaming mode: the signature is verified in one pass with
+// envelope.VerifyReaderAt, and only the small parts are read into memory (the
+// headers, the texts, daticert.xml and every part up to Options.LazyAbove, in
+// postacert.eml too); larger attachments have Loaded false and are read from ra
+// by [Attachment.Open], so ra must stay readable and unchanged while they are
+// used. The result is the same Message as Read gives, but for those attachments;
+// see the package doc (# Streaming) for the cases that still fall back to memory.
+func ReadReaderAt(ra io.ReaderAt, size int64, opts *Options) (*Message, error) {
+	return readAt(ra, size, &source{ra: ra}, opts)
 }
 
 // skipFromLine removes a leading mbox "From " line.
@@ -170,22 +217,10 @@ func (p *parser) message(raw []byte, depth int) (*Message, error) {
 	defer func() { p.findings = saved }()
 
 	hdr, _ := splitHeader(raw)
-	if len(hdr) > p.opts.MaxHeaderBytes {
-		return nil, &LimitError{Limit: "MaxHeaderBytes", Max: int64(p.opts.MaxHeaderBytes)}
+	m, err := p.newMessage(hdr)
+	if err != nil {
+		return nil, err
 	}
-	h, herr := readHeader(hdr)
-	if h.Len() == 0 {
-		if herr != nil {
-			return nil, fmt.Errorf("%w: %v", ErrNotMessage, herr)
-		}
-		return nil, fmt.Errorf("%w: no header", ErrNotMessage)
-	}
-
-	m := &Message{Header: mail.Header{Header: h}}
-	m.Subject = headerText(m.Header, "Subject")
-	m.Keys.MessageID = stripAngles(h.Get("Message-Id"))
-	m.Keys.RiferimentoMessageID = stripAngles(h.Get("X-Riferimento-Message-Id"))
-	m.RealSender = realSender(m.Header)
 
 	// Signature.
 	m.Verification = envelope.Verify(raw, p.verifyOptions())
@@ -212,11 +247,43 @@ func (p *parser) message(raw []byte, depth int) (*Message, error) {
 	if root == nil {
 		root = p.parseTree(raw, "", 0)
 	}
+	return p.finish(m, root, signed, depth, nil), nil
+}
+
+// newMessage parses the top-level header block of a message (without the blank
+// line) into a new Message.
+func (p *parser) newMessage(hdr []byte) (*Message, error) {
+	if len(hdr) > p.opts.MaxHeaderBytes {
+		return nil, &LimitError{Limit: "MaxHeaderBytes", Max: int64(p.opts.MaxHeaderBytes)}
+	}
+	h, herr := readHeader(hdr)
+	if h.Len() == 0 {
+		if herr != nil {
+			return nil, fmt.Errorf("%w: %v", ErrNotMessage, herr)
+		}
+		return nil, fmt.Errorf("%w: no header", ErrNotMessage)
+	}
+	m := &Message{Header: mail.Header{Header: h}}
+	m.Subject = headerText(m.Header, "Subject")
+	m.Keys.MessageID = stripAngles(h.Get("Message-Id"))
+	m.Keys.RiferimentoMessageID = stripAngles(h.Get("X-Riferimento-Message-Id"))
+	m.RealSender = realSender(m.Header)
+	return m, nil
+}
+
+// finish reads the content of m from the entity tree root (the signed entity when
+// signed), classifies m and merges the findings. lz is nil for a message in
+// memory; in streaming mode it tells which parts were left in the source.
+func (p *parser) finish(m *Message, root *entity, signed bool, depth int, lz *lazyParts) *Message {
 	var c contents
 	if root != nil {
 		p.collect(root, &c)
 	}
 	for _, t := range c.texts {
+		if pt := lz.part(t); pt != nil {
+			p.find(CodeLimitReached, "part %s: %s text of %d bytes over LazyAbove (%d), not loaded", pathName(t.path), t.mediaType, pt.Size(), p.opts.LazyAbove)
+			continue
+		}
 		m.Texts = append(m.Texts, Text{ContentType: t.mediaType, Charset: t.params["charset"], Text: p.decodeText(t)})
 	}
 
@@ -227,7 +294,23 @@ func (p *parser) message(raw []byte, depth int) (*Message, error) {
 		if !signed {
 			p.find(CodeDaticertUnsigned, "daticert.xml (part %s) is not inside a signed entity", pathName(dat.path))
 		}
-		cert, err := daticert.Parse(p.decode(dat, false), nil)
+		var cert *daticert.Cert
+		var err error
+		rc := m.Verification.Daticert
+		if pt := lz.part(dat); pt != nil {
+			// Over LazyAbove: only the copy envelope read (and parsed) can be used.
+			if rc == nil || !signed {
+				err = fmt.Errorf("daticert.xml of %d bytes over LazyAbove (%d), not loaded", pt.Size(), p.opts.LazyAbove)
+			}
+			cert = rc
+		} else {
+			data := p.decode(dat, false)
+			if signed && rc != nil && bytes.Equal(rc.Raw, data) {
+				cert = rc // the part envelope parsed: parse it once
+			} else {
+				cert, err = daticert.Parse(data, nil)
+			}
+		}
 		if err != nil {
 			m.DaticertErr = err
 			p.find(CodeDaticertUnparsable, "%v", err)
@@ -250,12 +333,18 @@ func (p *parser) message(raw []byte, depth int) (*Message, error) {
 	// postacert.eml and the other leaves.
 	post := p.pickPostacert(c.leaves)
 	for _, e := range c.leaves {
-		a := Attachment{Name: e.filename, ContentType: e.mediaType, Data: p.decode(e, false)}
-		if e == post || e.mediaType == "message/rfc822" {
-			a.Message = p.attached(a.Data, e, depth)
-			if e == post {
-				m.Original = a.Message
+		var a Attachment
+		if pt := lz.part(e); pt != nil {
+			a = lz.attachment(p, e, pt, e == post || e.mediaType == "message/rfc822", depth)
+		} else {
+			a = Attachment{Name: e.filename, ContentType: e.mediaType, Data: p.decode(e, false), Loaded: true}
+			a.Size = int64(len(a.Data))
+			if e == post || e.mediaType == "message/rfc822" {
+				a.Message = p.attached(e, depth, func() (*Message, error) { return p.message(a.Data, depth+1) })
 			}
+		}
+		if e == post {
+			m.Original = a.Message
 		}
 		m.Attachments = append(m.Attachments, a)
 	}
@@ -277,17 +366,17 @@ func (p *parser) message(raw []byte, depth int) (*Message, error) {
 	}
 	all = mergeFindings(all, m.Findings...)
 	m.Findings = mergeFindings(all, p.findings...)
-	return m, nil
+	return m
 }
 
-// attached parses the bytes of an attached message one level down, or reports why it
+// attached parses an attached message one level down with read, or reports why it
 // cannot.
-func (p *parser) attached(data []byte, e *entity, depth int) *Message {
+func (p *parser) attached(e *entity, depth int, read func() (*Message, error)) *Message {
 	if depth+1 > p.opts.MaxDepth {
 		p.find(CodeLimitReached, "part %s: attached message over MaxDepth (%d), not parsed", pathName(e.path), p.opts.MaxDepth)
 		return nil
 	}
-	sub, err := p.message(data, depth+1)
+	sub, err := read()
 	if err != nil {
 		p.find(CodePostacertUnreadable, "part %s (%s): %v", pathName(e.path), e.filename, err)
 		return nil

@@ -26,6 +26,21 @@ const (
 	// message given to [Read] are parsed as messages: 4. An anomaly envelope holding a
 	// transport envelope holding the original uses two.
 	DefaultMaxDepth = 4
+
+	// DefaultStreamAbove is the size above which [ReadFile] and [ReadReaderAt] read a
+	// message in streaming mode instead of loading it: 8 MiB. Below it, loading is
+	// faster; above it, memory stays bounded whatever the size.
+	DefaultStreamAbove = 8 << 20
+
+	// DefaultLazyAbove is the size of a transfer-encoded part body above which a
+	// message read in streaming mode leaves the part in its source (Attachment.Loaded
+	// false): 1 MiB.
+	DefaultLazyAbove = 1 << 20
+
+	// LazyBudgetFactor bounds what a message read in streaming mode loads: when its
+	// parts up to LazyAbove add up to more than LazyBudgetFactor*LazyAbove bytes
+	// (8 MiB by default), the largest of them are left in the source too.
+	LazyBudgetFactor = 8
 )
 
 // Options configures [Read]. A nil *Options means all defaults; every zero field means
@@ -54,6 +69,21 @@ type Options struct {
 	// [CodeLimitReached] finding. 0 means [DefaultMaxDepth].
 	MaxDepth int
 
+	// StreamAbove is the largest message that [ReadFile] and [ReadReaderAt] load into
+	// memory; a larger one is read in streaming mode (see the package doc,
+	// # Streaming). 0 means [DefaultStreamAbove]; a negative value means never
+	// stream. Nested messages (postacert.eml) larger than StreamAbove are read the
+	// same way. [Read] always loads the message.
+	StreamAbove int64
+
+	// LazyAbove is, in streaming mode, the largest transfer-encoded part body read
+	// into memory; larger attachments are left in the source (Data nil, Loaded false,
+	// [Attachment.Open] reads them) and larger texts are skipped with a
+	// [CodeLimitReached] finding. So are the largest smaller parts when all of them
+	// would exceed [LazyBudgetFactor]*LazyAbove. daticert.xml is always read (up to
+	// 1 MiB). 0 means [DefaultLazyAbove].
+	LazyAbove int64
+
 	// Verify configures signature verification of the message and of every nested
 	// message (trust anchors, verification time). nil means the envelope package
 	// defaults: the built-in PEC anchors, verification at the signing time.
@@ -79,6 +109,12 @@ func (o *Options) withDefaults() Options {
 	}
 	if out.MaxDepth <= 0 {
 		out.MaxDepth = DefaultMaxDepth
+	}
+	if out.StreamAbove == 0 {
+		out.StreamAbove = DefaultStreamAbove
+	}
+	if out.LazyAbove <= 0 {
+		out.LazyAbove = DefaultLazyAbove
 	}
 	return out
 }
