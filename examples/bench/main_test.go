@@ -36,7 +36,7 @@ func TestRunSmall(t *testing.T) {
 	os.Stdout = stdout
 	out := string(<-done)
 	require.NoError(t, err)
-	for _, want := range []string{"Small signed messages", "Large transport envelope", "Sigillo streaming verify", "Targets"} {
+	for _, want := range []string{"Small signed messages", "Large transport envelope", "envelope.VerifyFile", "pec.ReadFile (streaming", "Targets"} {
 		assert.Contains(t, out, want)
 	}
 	assert.NotContains(t, out, "Note: Sigillo", "a verifier rejected a generated message")

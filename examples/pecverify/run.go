@@ -95,12 +95,8 @@ type result struct {
 
 func readSource(src source, opts *pec.Options) (*pec.Message, error) {
 	if src.file != "" {
-		f, err := os.Open(src.file)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		return pec.Read(f, opts)
+		// ReadFile verifies a large message in streaming mode, in bounded memory.
+		return pec.ReadFile(src.file, opts)
 	}
 	return pec.Read(bytes.NewReader(src.data), opts)
 }
