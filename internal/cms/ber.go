@@ -19,7 +19,13 @@ import "fmt"
 // bad lengths, stray end-of-contents octets and trailing data with ErrMalformed. The
 // work is linear in len(b) times the nesting depth, and the recursion is bounded by
 // maxDepth.
+//
+// DER input (the common case: every PEC provider signs in DER) is recognised by
+// [isDER], a scan that allocates nothing, and returned as is, not copied.
 func berToDER(b []byte, maxDepth int) ([]byte, error) {
+	if n, ok := isDER(b, 1, maxDepth); ok && n == len(b) {
+		return b, nil
+	}
 	out, n, err := convertElement(b, 1, maxDepth)
 	if err != nil {
 		return nil, err
@@ -98,6 +104,46 @@ func readHeader(b []byte) (id []byte, constructed bool, length, hdrLen int, err 
 		return nil, false, 0, 0, malformed("element of %d bytes overruns input", length)
 	}
 	return id, constructed, length, i, nil
+}
+
+// isDER reports whether the element at the start of b, at the given depth, is one
+// that convertElement would return unchanged: definite minimal lengths throughout,
+// no constructed OCTET STRING, no end-of-contents octets, nesting within maxDepth.
+// It also returns the element's length. It allocates nothing, and on any doubt
+// (including every error convertElement would report) it returns false, so that
+// convertElement runs and reports the error.
+func isDER(b []byte, depth, maxDepth int) (int, bool) {
+	if depth > maxDepth {
+		return 0, false
+	}
+	id, constructed, length, hdr, err := readHeader(b)
+	if err != nil || length < 0 || id[0] == 0x00 || !minimalLength(b[len(id):hdr], length) {
+		return 0, false
+	}
+	if !constructed {
+		return hdr + length, true
+	}
+	if len(id) == 1 && id[0] == tagOctetString|bitConstructed {
+		return 0, false
+	}
+	content := b[hdr : hdr+length]
+	for off := 0; off < len(content); {
+		n, ok := isDER(content[off:], depth+1, maxDepth)
+		if !ok {
+			return 0, false
+		}
+		off += n
+	}
+	return hdr + length, true
+}
+
+// minimalLength reports whether the length octets enc are the minimal definite
+// encoding of length (what appendLength writes).
+func minimalLength(enc []byte, length int) bool {
+	if length < 0x80 {
+		return len(enc) == 1
+	}
+	return len(enc) > 1 && enc[1] != 0
 }
 
 // convertElement converts the element at the start of b, at the given depth, and

@@ -6,10 +6,19 @@
 // [Parse] accepts DER and BER (indefinite lengths, as streaming signers emit). Every
 // input first goes through this package's own bounds-checked pre-scan, which
 // enforces [Limits], rejects truncation and trailing data, and rewrites BER as
-// definite-length encoding; pkcs7 then decodes that, behind a recover. Parse also
-// walks the element skeleton itself to count certificates and signers (before
-// pkcs7 runs) and to keep the exact signed-attribute bytes, and cross-checks what
-// pkcs7 returns (pkcs7 ignores some decoding errors).
+// definite-length encoding (DER input, the usual case, is recognised without a
+// copy). Parse then walks the element skeleton itself to count certificates and
+// signers and to keep the exact signed-attribute bytes, and hands pkcs7, behind a
+// recover, the SignedData without its certificates: version, digest algorithms,
+// encapsulated content, CRLs and signer infos. It cross-checks what pkcs7 returns
+// (pkcs7 ignores some decoding errors).
+//
+// The embedded certificates are parsed with crypto/x509 through a cache keyed by
+// their exact DER bytes (at most [CertCacheSize] entries, shared by all callers),
+// so the messages of one provider do not parse the same certificates again. The
+// *x509.Certificate values in [SignedData.Certificates] and [Signer.Cert] may
+// therefore be shared between Parse results and goroutines: callers must treat
+// them as read-only.
 //
 // [Signer.Verify] checks one signer against a content digest: the contentType and
 // messageDigest signed attributes and the RSA PKCS#1 v1.5 or ECDSA signature over
@@ -40,6 +49,7 @@
 //   - MaxSigners: SignerInfos, default [DefaultMaxSigners] (4).
 //
 // Exceeding one gives a [*LimitError] naming it, which matches [ErrTooLarge].
+// The parsed-certificate cache holds at most [CertCacheSize] (256) certificates.
 // Length fields are read with at most four octets; the pre-scan is linear in the
 // input size times the depth.
 //

@@ -365,6 +365,13 @@ func FuzzBERScan(f *testing.F) {
 	f.Add([]byte("\x30\x80\x24\x80\x04\x01a\x00\x00\x00\x00"))
 	f.Add([]byte("\x1f\x81\x00\x00"))
 	f.Fuzz(func(t *testing.T, in []byte) {
+		if n, ok := isDER(in, 1, 16); ok {
+			// What the fast path accepts is exactly what the conversion leaves alone.
+			conv, used, err := convertElement(in, 1, 16)
+			require.NoError(t, err)
+			require.Equal(t, n, used)
+			require.Equal(t, in[:n], conv)
+		}
 		out, err := berToDER(in, 16)
 		if err != nil {
 			require.Nil(t, out)

@@ -54,7 +54,9 @@ func (l *Limits) withDefaults() Limits {
 
 // SignedData is a parsed CMS SignedData (RFC 5652 section 5).
 type SignedData struct {
-	// Certificates are the embedded certificates, in the order found.
+	// Certificates are the embedded certificates, in the order found. They come
+	// from the package's parsed-certificate cache and may be shared with other
+	// results: they must not be modified.
 	Certificates []*x509.Certificate
 	// Signers are all SignerInfos, in the order found (at least one). How many
 	// are acceptable is the caller's policy.
@@ -78,7 +80,7 @@ type Attribute struct {
 // decides whether the signer is acceptable.
 type Signer struct {
 	// Cert is the signer certificate found by issuer and serial number among the
-	// embedded certificates, or nil when absent.
+	// embedded certificates, or nil when absent. It is shared: do not modify it.
 	Cert *x509.Certificate
 	// Issuer (DER Name) and SerialNumber identify the signer certificate
 	// (IssuerAndSerialNumber).
@@ -150,7 +152,7 @@ func Parse(p7s []byte, lim *Limits) (*SignedData, error) {
 	if err != nil {
 		return nil, err
 	}
-	if sk.certs > l.MaxCertificates {
+	if len(sk.certs) > l.MaxCertificates {
 		return nil, &LimitError{Limit: LimitCertificates, Max: l.MaxCertificates}
 	}
 	if len(sk.signers) > l.MaxSigners {
@@ -159,19 +161,30 @@ func Parse(p7s []byte, lim *Limits) (*SignedData, error) {
 	if len(sk.signers) == 0 {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, ErrNoSigner)
 	}
-	p7, err := parsePKCS7(der)
+	// pkcs7 decodes the SignedData without its certificates (see
+	// skeleton.reduced), which go through the parsed-certificate cache instead.
+	p7, err := parsePKCS7(sk.reduced)
 	if err != nil {
 		return nil, err
 	}
 	// pkcs7 ignores decoding errors inside SignedData and may return a partial
 	// result: cross-check it with the skeleton.
-	if len(p7.Signers) != len(sk.signers) || len(p7.Certificates) != sk.certs {
+	if len(p7.Signers) != len(sk.signers) {
 		return nil, malformed("inconsistent signed data")
 	}
 	sd := &SignedData{
-		Certificates: p7.Certificates,
-		ContentType:  sk.eContentType,
-		Detached:     sk.detached,
+		ContentType: sk.eContentType,
+		Detached:    sk.detached,
+	}
+	if len(sk.certs) > 0 {
+		sd.Certificates = make([]*x509.Certificate, len(sk.certs))
+		for i, der := range sk.certs {
+			c, err := certs.parse(der)
+			if err != nil {
+				return nil, malformed("certificate %d: %v", i, err)
+			}
+			sd.Certificates[i] = c
+		}
 	}
 	if !sk.detached {
 		sd.Content = p7.Content
@@ -192,6 +205,9 @@ func Parse(p7s []byte, lim *Limits) (*SignedData, error) {
 		}
 		if (len(si.AuthenticatedAttributes) > 0) != (s.RawSignedAttrs != nil) {
 			return nil, malformed("signer %d: inconsistent signed attributes", i)
+		}
+		if n := len(si.AuthenticatedAttributes); n > 0 {
+			s.SignedAttrs = make([]Attribute, 0, n)
 		}
 		for _, a := range si.AuthenticatedAttributes {
 			s.SignedAttrs = append(s.SignedAttrs, Attribute{Type: a.Type, Values: a.Value.FullBytes})
@@ -232,23 +248,24 @@ func parsePKCS7(der []byte) (p7 *pkcs7.PKCS7, err error) {
 // decodeSignedAttrs fills ContentType, MessageDigest and SigningTime. Each may
 // appear at most once, with exactly one value (RFC 5652 sections 5.3 and 11).
 func (s *Signer) decodeSignedAttrs() error {
-	seen := map[string]bool{}
+	var seen [3]bool // contentType, messageDigest, signingTime
 	for _, a := range s.SignedAttrs {
 		var dst any
+		var i int
 		switch {
 		case a.Type.Equal(oidContentType):
-			dst = &s.ContentType
+			dst, i = &s.ContentType, 0
 		case a.Type.Equal(oidMessageDigest):
-			dst = &s.MessageDigest
+			dst, i = &s.MessageDigest, 1
 		case a.Type.Equal(oidSigningTime):
-			dst = &s.SigningTime
+			dst, i = &s.SigningTime, 2
 		default:
 			continue
 		}
-		if seen[a.Type.String()] {
+		if seen[i] {
 			return malformed("duplicate %v attribute", a.Type)
 		}
-		seen[a.Type.String()] = true
+		seen[i] = true
 		var set asn1.RawValue
 		if _, err := asn1.Unmarshal(a.Values, &set); err != nil {
 			return malformed("attribute %v: %v", a.Type, err)
@@ -271,8 +288,12 @@ func (s *Signer) decodeSignedAttrs() error {
 type skeleton struct {
 	eContentType asn1.ObjectIdentifier
 	detached     bool
-	certs        int
+	certs        [][]byte // DER of each embedded certificate (sub-slices of the input)
 	signers      [][]byte // per SignerInfo: signedAttrs retagged as SET, or nil
+	// reduced is the DER ContentInfo with the SignedData's certificates left
+	// out: version, digestAlgorithms, encapContentInfo, the CRLs when present
+	// (pkcs7 rejects malformed ones) and signerInfos, the fields decoded by pkcs7.
+	reduced []byte
 }
 
 // parseSkeleton walks ContentInfo / SignedData / SignerInfo at the level of
@@ -332,10 +353,15 @@ func parseSkeleton(der []byte) (*skeleton, error) {
 		if err != nil {
 			return nil, err
 		}
-		sk.certs = len(certs)
+		sk.certs = make([][]byte, len(certs))
+		for i, c := range certs {
+			sk.certs[i] = c.FullBytes
+		}
 		opt = opt[1:]
 	}
+	var crls []byte
 	if len(opt) > 0 && isContext(opt[0], 1) {
+		crls = opt[0].FullBytes
 		opt = opt[1:]
 	}
 	if len(opt) != 0 {
@@ -370,6 +396,14 @@ func parseSkeleton(der []byte) (*skeleton, error) {
 		}
 		sk.signers = append(sk.signers, attrs)
 	}
+	last := sd[len(sd)-1].FullBytes
+	n := len(sd[0].FullBytes) + len(sd[1].FullBytes) + len(sd[2].FullBytes) + len(crls) + len(last)
+	fields := make([]byte, 0, n)
+	fields = append(append(append(fields, sd[0].FullBytes...), sd[1].FullBytes...), sd[2].FullBytes...)
+	fields = append(append(fields, crls...), last...)
+	explicit := appendTLV(make([]byte, 0, n+8), []byte{0x30}, fields)
+	body := appendTLV(append(make([]byte, 0, n+32), f[0].FullBytes...), []byte{0xa0}, explicit)
+	sk.reduced = appendTLV(make([]byte, 0, len(body)+6), []byte{0x30}, body)
 	return sk, nil
 }
 
