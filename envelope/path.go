@@ -7,7 +7,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"hash/maphash"
+	"math/bits"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -38,13 +41,18 @@ type pathSearch struct {
 // certificates, t's intermediates and the anchor certificates, and checks it at
 // time at. The returned error is a *VerifyError.
 func (t *Trust) buildPath(leaf *x509.Certificate, embedded []*x509.Certificate, at time.Time, maxLen int) (*pathResult, error) {
-	s := &pathSearch{trust: t, at: at, maxLen: maxLen, budget: maxPathSearch, sigOK: map[[2]*x509.Certificate]error{}}
-	seen := map[string]bool{}
+	s := &pathSearch{trust: t, at: at, maxLen: maxLen, budget: maxPathSearch}
+	s.pool = make([]*x509.Certificate, 0, len(embedded)+len(t.intermediates)+len(t.anchors))
 	add := func(c *x509.Certificate) {
-		if c != nil && !seen[string(c.Raw)] {
-			seen[string(c.Raw)] = true
-			s.pool = append(s.pool, c)
+		if c == nil {
+			return
 		}
+		for _, p := range s.pool {
+			if p == c || bytes.Equal(p.Raw, c.Raw) {
+				return
+			}
+		}
+		s.pool = append(s.pool, c)
 	}
 	for _, c := range embedded {
 		add(c)
@@ -125,6 +133,9 @@ func (s *pathSearch) search(chain []*x509.Certificate) {
 		err, done := s.sigOK[key]
 		if !done {
 			err = checkLink(p, cur)
+			if s.sigOK == nil {
+				s.sigOK = make(map[[2]*x509.Certificate]error)
+			}
 			s.sigOK[key] = err
 		}
 		if err != nil {
@@ -163,14 +174,22 @@ func mayIssue(parent, child *x509.Certificate) bool {
 // checkLink checks child's signature with parent's key. Unlike
 // Certificate.CheckSignatureFrom it accepts SHA-1 (the historical chains); MD5 and
 // MD2 are refused.
+//
+// Successful checks are remembered in the package's link cache (see
+// [LinkCacheSize]), so a provider certificate seen before costs no public-key
+// operation; failures are not remembered.
 func checkLink(parent, child *x509.Certificate) error {
 	switch child.SignatureAlgorithm {
 	case x509.MD2WithRSA, x509.MD5WithRSA, x509.UnknownSignatureAlgorithm:
 		return verr(ErrUnsupportedAlgorithm, child, "certificate signature algorithm %v", child.SignatureAlgorithm)
 	}
+	if links.verified(child.Raw, parent.Raw) {
+		return nil
+	}
 	if err := parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature); err != nil {
 		return verr(ErrUnknownAuthority, child, "signature by %q does not verify: %v", parent.Subject.CommonName, err)
 	}
+	links.add(child.Raw, parent.Raw)
 	return nil
 }
 
@@ -325,4 +344,92 @@ func emailMatches(constraint, addr string) bool {
 		return strings.HasSuffix(domain, c)
 	}
 	return domain == c
+}
+
+// LinkCacheSize bounds the number of certificate links (a certificate and the
+// certificate whose key verified its signature) that verification remembers, so
+// that the messages of a known provider cost one public-key operation (the CMS
+// signature) instead of one per link of the path. When the cache is full an
+// arbitrary entry is dropped.
+//
+// Only the signature check of a link is remembered, and only when it succeeded;
+// validity periods, anchor windows, CA and key-usage constraints, name constraints
+// and key sizes are checked on every path. An entry is keyed by the exact DER of
+// both certificates (compared byte for byte, not by a hash), and keeps a copy of
+// both, so at most a few MiB are held (about 3 KiB per entry for the RSA-2048
+// certificates of PEC).
+//
+// The cache is shared by every [Trust]: whether a certificate's signature verifies
+// under another certificate's key is a fact about the two encodings, the same for
+// every set of anchors, and [DefaultTrust] builds a new Trust on every call that
+// passes none.
+const LinkCacheSize = 1024
+
+// maxCachedLinkBytes is the largest pair of certificates (DER bytes together) that
+// the link cache keeps.
+const maxCachedLinkBytes = 32 << 10
+
+// links is the package's link cache.
+var links = newLinkCache(LinkCacheSize)
+
+// linkCache is a bounded set of verified (child, issuer) DER pairs, safe for
+// concurrent use.
+type linkCache struct {
+	seed maphash.Seed
+	max  int
+	mu   sync.RWMutex
+	m    map[uint64]linkEntry
+}
+
+// linkEntry holds copies of the two DER encodings of a verified link.
+type linkEntry struct {
+	child, issuer []byte
+}
+
+func newLinkCache(max int) *linkCache {
+	return &linkCache{seed: maphash.MakeSeed(), max: max, m: make(map[uint64]linkEntry)}
+}
+
+func (c *linkCache) key(child, issuer []byte) uint64 {
+	return maphash.Bytes(c.seed, child) ^ bits.RotateLeft64(maphash.Bytes(c.seed, issuer), 29)
+}
+
+// verified reports whether the signature of child was verified with issuer's key
+// before. Empty encodings are never found.
+func (c *linkCache) verified(child, issuer []byte) bool {
+	if len(child) == 0 || len(issuer) == 0 {
+		return false
+	}
+	k := c.key(child, issuer)
+	c.mu.RLock()
+	e, ok := c.m[k]
+	c.mu.RUnlock()
+	return ok && bytes.Equal(e.child, child) && bytes.Equal(e.issuer, issuer)
+}
+
+// add records that child's signature verifies with issuer's key.
+func (c *linkCache) add(child, issuer []byte) {
+	if len(child) == 0 || len(issuer) == 0 || len(child)+len(issuer) > maxCachedLinkBytes {
+		return
+	}
+	k := c.key(child, issuer)
+	e := linkEntry{child: bytes.Clone(child), issuer: bytes.Clone(issuer)}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[k]; !ok {
+		for old := range c.m {
+			if len(c.m) < c.max {
+				break
+			}
+			delete(c.m, old)
+		}
+	}
+	c.m[k] = e
+}
+
+// len returns the number of cached links.
+func (c *linkCache) len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.m)
 }
