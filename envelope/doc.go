@@ -158,6 +158,14 @@
 // 1 KiB); a daticert.xml body over 1 MiB (encoded) makes the scan fail
 // (ErrTooLarge). [DefaultMaxBufferedBytes] bounds their in-memory fallback.
 //
+// Two bounded, concurrency-safe caches make repeated verification of messages
+// from the same providers cheap: successful certificate-link signature checks
+// ([LinkCacheSize] entries, shared by the process and matched byte for byte on
+// both certificates; validity, anchor, CA, key usage and name checks still run
+// on every call), and parsed certificates inside internal/cms (256 entries).
+// Certificates in a [Report] may therefore be shared with other reports: treat
+// them as read-only.
+//
 // # Divergences
 //
 //   - A multipart/signed without protocol, with more than two parts, or without

@@ -60,10 +60,12 @@ type Report struct {
 	Err error
 	// Signed is the located signed message (nil when absent or malformed MIME).
 	Signed *Signed
-	// Signer is the signer certificate.
+	// Signer is the signer certificate. It may be shared with other reports
+	// (parsed certificates are cached): do not modify it.
 	Signer *x509.Certificate
 	// Chain is the certification path, signer first, ending with the certificate
-	// that carries the anchor key; nil when no path was accepted.
+	// that carries the anchor key; nil when no path was accepted. Its
+	// certificates may be shared with other reports: do not modify them.
 	Chain []*x509.Certificate
 	// Anchor names the trust anchor that ends Chain.
 	Anchor string
@@ -374,7 +376,7 @@ func crossCheckTimes(r *Report, s *Signed, daticertFound bool, tol time.Duration
 	st := r.SigningTime
 	if h, _, err := mime.ReadHeader(s.Header, l.mime()); err == nil {
 		if v := h.Get("Date"); v != "" {
-			if d, err := mail.ParseDate(v); err == nil {
+			if d, err := mime.ParseDate(v); err == nil {
 				if skew := d.Sub(st); skew > tol || skew < -tol {
 					r.note(FindingTimeSkewDate, "Date %s differs from signingTime %s by %s", d.UTC().Format(time.RFC3339), st.UTC().Format(time.RFC3339), skew)
 				}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigillo/sigillo/internal/mime"
 	"github.com/sigillo/sigillo/receipt"
 )
 
@@ -24,7 +25,7 @@ func (p *parser) crossCheck(m *Message) {
 		p.find(CodeSenderMismatch, "From says \"Per conto di: %s\", daticert mittente %q", m.RealSender, c.Sender)
 	}
 	if !c.Date.IsZero() {
-		if d, err := m.Header.Date(); err == nil && !d.IsZero() && !near(d, c.Date) {
+		if d, err := mime.ParseDate(m.Header.Get("Date")); err == nil && !d.IsZero() && !near(d, c.Date) {
 			p.find(CodeDateMismatch, "Date %s, daticert data %s", d.Format(time.RFC3339), c.Date.Format(time.RFC3339))
 		}
 	}

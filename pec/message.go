@@ -109,7 +109,8 @@ type Attachment struct {
 	ContentType string // media type, lower case
 	// Data is the content with the transfer encoding removed; nil when the part was
 	// left in the message source (Loaded false, see [Options.LazyAbove]): use
-	// [Attachment.Open].
+	// [Attachment.Open]. It may share memory with the message source and with
+	// other fields: copy it before modifying it.
 	Data []byte
 	// Loaded is true when Data holds the content. It is false only for a large part
 	// of a message read in streaming mode by [ReadFile] or [ReadReaderAt].
@@ -150,10 +151,14 @@ func (a *Attachment) Open() (io.ReadCloser, error) {
 // A leading mbox "From " line is skipped.
 func Read(r io.Reader, opts *Options) (*Message, error) {
 	o := opts.withDefaults()
-	raw, err := io.ReadAll(io.LimitReader(r, o.MaxMessageBytes+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if l, ok := r.(interface{ Len() int }); ok && int64(l.Len()) <= o.MaxMessageBytes {
+		buf.Grow(l.Len() + bytes.MinRead) // one allocation for in-memory readers
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, o.MaxMessageBytes+1)); err != nil {
 		return nil, fmt.Errorf("pec: read: %w", err)
 	}
+	raw := buf.Bytes()
 	if int64(len(raw)) > o.MaxMessageBytes {
 		return nil, &LimitError{Limit: "MaxMessageBytes", Max: o.MaxMessageBytes}
 	}
