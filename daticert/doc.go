@@ -17,8 +17,11 @@
 // type.
 //
 // Parse never expands entities and never fetches anything: it reads XML
-// with github.com/beevik/etree over encoding/xml, after a first pass that
-// enforces the limits below and rejects every entity declaration.
+// with github.com/beevik/etree over encoding/xml, after a byte-level first
+// pass that enforces the limits below and rejects every entity
+// declaration. When that pass is not sure, and whenever Parse reports an
+// error, a second pass with encoding/xml decides exactly and supplies the
+// line and path of the fault.
 //
 // # Limits
 //

@@ -109,33 +109,28 @@ func Parse(data []byte, opts *ParseOptions) (*Cert, error) {
 		return nil, &ParseError{Err: fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), o.MaxBytes)}
 	}
 	body := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	lines, err := scan(body, o)
-	if err != nil {
-		return nil, err
+	r := &gapReader{data: body}
+	if !quickScan(body, o, r) {
+		// Not certainly fine: scan decides and reports exactly.
+		if _, err := scan(body, o); err != nil {
+			return nil, err
+		}
+		r.n = 0
 	}
 	doc := etree.NewDocument()
 	doc.ReadSettings = etree.ReadSettings{CharsetReader: charsetReader}
-	if err := doc.ReadFromBytes(body); err != nil {
-		// scan accepted the input, so this should not happen.
+	if _, err := doc.ReadFrom(r); err != nil {
+		// scan tells why, with the line and the path.
+		if _, serr := scan(body, o); serr != nil {
+			return nil, serr
+		}
 		return nil, &ParseError{Err: fmt.Errorf("%w: %v", ErrSyntax, err)}
 	}
 	root := doc.Root()
 	if root == nil {
 		return nil, &ParseError{Err: fmt.Errorf("%w: no root element", ErrSyntax)}
 	}
-	p := &parser{lines: make(map[*etree.Element]int, len(lines))}
-	i := 0
-	var walk func(e *etree.Element)
-	walk = func(e *etree.Element) {
-		if i < len(lines) {
-			p.lines[e] = lines[i]
-		}
-		i++
-		for _, c := range e.ChildElements() {
-			walk(c)
-		}
-	}
-	walk(root)
+	p := &parser{body: body, opts: o, root: root}
 	c, err := p.cert(root)
 	if err != nil {
 		return nil, err
@@ -144,9 +139,311 @@ func Parse(data []byte, opts *ParseOptions) (*Cert, error) {
 	return c, nil
 }
 
-// scan is a first pass over the input with encoding/xml. It enforces the
-// limits, rejects entities and malformed XML, and returns the line of every
-// element in document order (the order of an etree pre-order walk).
+// quickScan is the cheap first pass of Parse: one walk over the bytes, no
+// allocation. It reports true only when scan would accept data as well,
+// provided that etree then reads data without error: at most
+// o.MaxElements elements, none deeper than o.MaxDepth, exactly one root,
+// nothing but XML white space outside it, no duplicate attribute names, no
+// directive mentioning ENTITY, and no reference other than the five
+// predefined entities and character references. Everything else
+// (well-formedness, encodings, matching end tags) is left to etree, which
+// reads with the same strict encoding/xml decoder as scan.
+//
+// false means "not sure", never "invalid": Parse then runs scan, which
+// decides exactly and reports the error with its line and path.
+//
+// quickScan also records in g the runs of white space that etree need not
+// see: those directly inside elements at depth 1 and 2 (postacert,
+// intestazione, dati and their unknown siblings), whose text Parse never
+// reads. Indentation is most of the text of a pretty-printed document, and
+// every run costs etree a token and a node.
+func quickScan(data []byte, o ParseOptions, g *gapReader) bool {
+	n := len(data)
+	depth, elements, roots := 0, 0, 0
+	text, blank := 0, true // start of the current text run; only white space so far
+	for i := 0; i < n; {
+		c := data[i]
+		if c != '<' {
+			switch {
+			case c == '&':
+				if depth == 0 {
+					return false
+				}
+				j, ok := skipRef(data, i)
+				if !ok {
+					return false
+				}
+				i = j
+				blank = false
+			case isXMLSpace(c):
+				i++
+			case depth == 0:
+				return false
+			default:
+				i++
+				blank = false
+			}
+			continue
+		}
+		if blank && i > text && (depth == 1 || depth == 2) && g.n < len(g.gaps) {
+			g.gaps[g.n] = [2]int{text, i}
+			g.n++
+		}
+		if i+1 >= n {
+			return false
+		}
+		switch data[i+1] {
+		case '/': // end tag
+			j := bytes.IndexByte(data[i+2:], '>')
+			if j < 0 || depth == 0 {
+				return false
+			}
+			depth--
+			i += 2 + j + 1
+		case '?': // processing instruction, XML declaration
+			j := bytes.Index(data[i+2:], []byte("?>"))
+			if j < 0 {
+				return false
+			}
+			i += 2 + j + 2
+		case '!':
+			rest := data[i:]
+			switch {
+			case bytes.HasPrefix(rest, []byte("<!--")):
+				// encoding/xml ends a comment at its first "--",
+				// which must be followed by '>'.
+				j := bytes.Index(rest[4:], []byte("--"))
+				if j < 0 || 4+j+2 >= len(rest) || rest[4+j+2] != '>' {
+					return false
+				}
+				i += 4 + j + 3
+			case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+				j := bytes.Index(rest[9:], []byte("]]>"))
+				if j < 0 || depth == 0 {
+					return false
+				}
+				i += 9 + j + 3
+			default:
+				// A directive such as <!DOCTYPE ...>. Only the plain
+				// kind, with no markup inside, is certainly fine.
+				j, ok := skipDirective(rest)
+				if !ok || bytes.Contains(rest[:j], []byte("ENTITY")) {
+					return false
+				}
+				i += j
+			}
+		default: // start tag
+			elements++
+			depth++
+			if elements > o.MaxElements || depth > o.MaxDepth {
+				return false
+			}
+			if depth == 1 {
+				roots++
+				if roots > 1 {
+					return false
+				}
+			}
+			j, empty, ok := skipStartTag(data, i)
+			if !ok {
+				return false
+			}
+			if empty {
+				depth--
+			}
+			i = j
+		}
+		text, blank = i, true
+	}
+	return depth == 0 && roots == 1
+}
+
+// gapReader reads data leaving out the white space runs quickScan
+// recorded, in increasing order. etree reads through it instead of over a
+// copy of data.
+type gapReader struct {
+	data []byte
+	pos  int        // next byte of data to read
+	next int        // index in gaps of the next gap to skip
+	n    int        // number of gaps recorded
+	gaps [64][2]int // [start, end) of each gap; documents with more keep the rest
+}
+
+// Read implements io.Reader.
+func (r *gapReader) Read(p []byte) (int, error) {
+	k := 0
+	for k < len(p) && r.pos < len(r.data) {
+		end := len(r.data)
+		if r.next < r.n {
+			g := r.gaps[r.next]
+			if r.pos >= g[0] {
+				r.pos = g[1]
+				r.next++
+				continue
+			}
+			end = g[0]
+		}
+		c := copy(p[k:], r.data[r.pos:end])
+		k += c
+		r.pos += c
+	}
+	if k == 0 && len(p) > 0 {
+		return 0, io.EOF
+	}
+	return k, nil
+}
+
+// maxQuickAttrs is the most attributes quickScan checks for duplicates in
+// one start tag; a tag with more goes to scan.
+const maxQuickAttrs = 8
+
+// skipStartTag skips the start tag at data[i] ('<' followed by the name)
+// and returns the index after it and whether it is an empty-element tag.
+// ok is false when the tag is not plainly well formed or may hold a
+// duplicate attribute.
+func skipStartTag(data []byte, i int) (next int, empty, ok bool) {
+	n := len(data)
+	j := i + 1
+	for j < n && !isXMLSpace(data[j]) && data[j] != '/' && data[j] != '>' {
+		j++
+	}
+	if j == i+1 {
+		return 0, false, false
+	}
+	var names [maxQuickAttrs][]byte
+	attrs := 0
+	for {
+		for j < n && isXMLSpace(data[j]) {
+			j++
+		}
+		if j >= n {
+			return 0, false, false
+		}
+		switch data[j] {
+		case '>':
+			return j + 1, false, true
+		case '/':
+			if j+1 < n && data[j+1] == '>' {
+				return j + 2, true, true
+			}
+			return 0, false, false
+		}
+		k := j
+		for k < n && !isXMLSpace(data[k]) && data[k] != '=' && data[k] != '>' && data[k] != '/' {
+			k++
+		}
+		if k == j || attrs == maxQuickAttrs {
+			return 0, false, false
+		}
+		// Names that encoding/xml could resolve to the same name share
+		// the part after the last colon.
+		name := data[j:k]
+		if c := bytes.LastIndexByte(name, ':'); c >= 0 {
+			name = name[c+1:]
+		}
+		for _, prev := range names[:attrs] {
+			if bytes.Equal(prev, name) {
+				return 0, false, false
+			}
+		}
+		names[attrs] = name
+		attrs++
+		for k < n && isXMLSpace(data[k]) {
+			k++
+		}
+		if k >= n || data[k] != '=' {
+			return 0, false, false
+		}
+		k++
+		for k < n && isXMLSpace(data[k]) {
+			k++
+		}
+		if k >= n || (data[k] != '"' && data[k] != '\'') {
+			return 0, false, false
+		}
+		q := data[k]
+		k++
+		for k < n && data[k] != q {
+			switch data[k] {
+			case '<':
+				return 0, false, false
+			case '&':
+				var ok bool
+				if k, ok = skipRef(data, k); !ok {
+					return 0, false, false
+				}
+			default:
+				k++
+			}
+		}
+		if k >= n {
+			return 0, false, false
+		}
+		j = k + 1
+	}
+}
+
+// skipDirective returns the length of the directive at the start of d
+// ("<!" then anything but a comment or CDATA section), up to and including
+// its closing '>'. Like encoding/xml it ignores '>' inside quotes. ok is
+// false when the directive is unterminated or holds markup ('<' outside
+// quotes), which encoding/xml would nest.
+func skipDirective(d []byte) (n int, ok bool) {
+	var quote byte
+	for j := 2; j < len(d); j++ {
+		b := d[j]
+		switch {
+		case quote != 0:
+			if b == quote {
+				quote = 0
+			}
+		case b == '"' || b == '\'':
+			quote = b
+		case b == '<':
+			return 0, false
+		case b == '>':
+			return j + 1, true
+		}
+	}
+	return 0, false
+}
+
+// skipRef checks the reference at data[i] ('&') and returns the index
+// after its ';'. ok is true only for the five predefined entities and for
+// decimal or hexadecimal character references.
+func skipRef(data []byte, i int) (next int, ok bool) {
+	r := data[i+1:]
+	for _, name := range [...]string{"lt;", "gt;", "amp;", "apos;", "quot;"} {
+		if len(r) >= len(name) && string(r[:len(name)]) == name {
+			return i + 1 + len(name), true
+		}
+	}
+	if len(r) < 3 || r[0] != '#' {
+		return 0, false
+	}
+	j := 1
+	hex := r[1] == 'x'
+	if hex {
+		j = 2
+	}
+	start := j
+	for j < len(r) && (r[j] >= '0' && r[j] <= '9' || hex && (r[j]|0x20 >= 'a' && r[j]|0x20 <= 'f')) {
+		j++
+	}
+	if j == start || j >= len(r) || r[j] != ';' {
+		return 0, false
+	}
+	return i + 1 + j + 1, true
+}
+
+func isXMLSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
+
+// scan is the exact check behind quickScan, over encoding/xml. It enforces
+// the limits, rejects entities and malformed XML with the line and path of
+// the fault, and returns the line of every element in document order (the
+// order of an etree pre-order walk). Parse runs it only when quickScan is
+// not sure, when etree fails, and to find the line of an element it
+// reports an error about; on the common path it does not run at all.
 func scan(data []byte, o ParseOptions) ([]int, error) {
 	switched := false
 	d := xml.NewDecoder(bytes.NewReader(data))
@@ -300,18 +597,52 @@ func charsetReader(label string, in io.Reader) (io.Reader, error) {
 func trimSpace(s string) string { return strings.Trim(s, " \t\r\n") }
 
 type parser struct {
-	lines map[*etree.Element]int
+	body  []byte       // the input without its byte order mark
+	opts  ParseOptions // with defaults
+	root  *etree.Element
+	lines []int // line of every element in document order; nil until needed
 }
 
 func (p *parser) fail(e *etree.Element, path string, err error) error {
-	return &ParseError{Path: path, Line: p.lines[e], Err: err}
+	return &ParseError{Path: path, Line: p.line(e), Err: err}
+}
+
+// line returns the line of e, computing the lines of every element on the
+// first call: only errors need them.
+func (p *parser) line(e *etree.Element) int {
+	if p.lines == nil {
+		lines, err := scan(p.body, p.opts)
+		if err != nil {
+			// Cannot happen: Parse got here only if scan would accept.
+			return 0
+		}
+		p.lines = lines
+	}
+	i := 0
+	var find func(x *etree.Element) bool
+	find = func(x *etree.Element) bool {
+		if x == e {
+			return true
+		}
+		i++
+		for _, t := range x.Child {
+			if c, ok := t.(*etree.Element); ok && find(c) {
+				return true
+			}
+		}
+		return false
+	}
+	if find(p.root) && i < len(p.lines) {
+		return p.lines[i]
+	}
+	return 0
 }
 
 // all returns the child elements of e named name.
 func all(e *etree.Element, name string) []*etree.Element {
 	var r []*etree.Element
-	for _, c := range e.ChildElements() {
-		if c.Tag == name {
+	for _, t := range e.Child {
+		if c, ok := t.(*etree.Element); ok && c.Tag == name {
 			r = append(r, c)
 		}
 	}
@@ -321,17 +652,21 @@ func all(e *etree.Element, name string) []*etree.Element {
 // one returns the only child of parent named name, nil if there is none
 // and it is optional.
 func (p *parser) one(parent *etree.Element, parentPath, name string, required bool) (*etree.Element, error) {
-	path := parentPath + "/" + name
-	els := all(parent, name)
-	switch {
-	case len(els) == 0 && required:
-		return nil, p.fail(parent, path, fmt.Errorf("%w: element %s", ErrMissing, name))
-	case len(els) > 1:
-		return nil, p.fail(els[1], path, fmt.Errorf("%w: duplicate element %s", ErrInvalid, name))
-	case len(els) == 0:
-		return nil, nil
+	var first *etree.Element
+	for _, t := range parent.Child {
+		c, ok := t.(*etree.Element)
+		if !ok || c.Tag != name {
+			continue
+		}
+		if first != nil {
+			return nil, p.fail(c, parentPath+"/"+name, fmt.Errorf("%w: duplicate element %s", ErrInvalid, name))
+		}
+		first = c
 	}
-	return els[0], nil
+	if first == nil && required {
+		return nil, p.fail(parent, parentPath+"/"+name, fmt.Errorf("%w: element %s", ErrMissing, name))
+	}
+	return first, nil
 }
 
 // text returns the trimmed character data directly inside e.
@@ -339,13 +674,31 @@ func text(e *etree.Element) string {
 	if e == nil {
 		return ""
 	}
-	var b strings.Builder
+	var (
+		s     string // the only piece so far
+		b     strings.Builder
+		multi bool
+	)
 	for _, t := range e.Child {
-		if cd, ok := t.(*etree.CharData); ok {
+		cd, ok := t.(*etree.CharData)
+		if !ok {
+			continue
+		}
+		switch {
+		case multi:
+			b.WriteString(cd.Data)
+		case s == "":
+			s = cd.Data
+		default:
+			multi = true
+			b.WriteString(s)
 			b.WriteString(cd.Data)
 		}
 	}
-	return trimSpace(b.String())
+	if multi {
+		s = b.String()
+	}
+	return trimSpace(s)
 }
 
 // attr returns the trimmed value of the attribute name of e, and whether
