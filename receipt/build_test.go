@@ -9,13 +9,12 @@ import (
 	"encoding/hex"
 	"flag"
 	"net/mail"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sigillo/sigillo/internal/testutil"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -161,33 +160,6 @@ func bldInspect(t *testing.T, raw []byte) (mail.Header, *daticert.Cert, []byte, 
 	return m.Header, cert, carried, hashed
 }
 
-func bldOpenSSL(t *testing.T, raw []byte, at time.Time) {
-	t.Helper()
-	path, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl not on PATH")
-	}
-	dir := t.TempDir()
-	msg, ca := filepath.Join(dir, "m.eml"), filepath.Join(dir, "root.pem")
-	require.NoError(t, os.WriteFile(msg, raw, 0o600))
-	require.NoError(t, os.WriteFile(ca, testpki.Default().Root.PEM(), 0o600))
-	out, err := exec.Command(path, "smime", "-verify", "-in", msg, "-CAfile", ca,
-		"-attime", strconv.FormatInt(at.Unix(), 10), "-out", os.DevNull).CombinedOutput()
-	require.NoError(t, err, "openssl: %s", out)
-}
-
-func bldGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *bldUpdate {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create the golden files")
-	assert.Equal(t, string(want), string(got), "golden file %s differs (run go test -update after checking the change)", path)
-}
-
 func TestBuildEveryKind(t *testing.T) {
 	c := bldCertification(t)
 	trust := envelope.NewTrust()
@@ -262,8 +234,8 @@ func TestBuildEveryKind(t *testing.T) {
 			assert.NotContains(t, strings.ToLower(string(d.Content)), "<script")
 			assert.NotContains(t, strings.ToLower(string(d.Content)), "src=")
 
-			bldOpenSSL(t, raw, ev.Time)
-			bldGolden(t, filepath.Join("testdata", "golden", tt.name+".eml"), raw)
+			testutil.OpenSSLVerify(t, raw, testpki.Default().Root.PEM(), ev.Time)
+			testutil.Golden(t, filepath.Join("testdata", "golden", tt.name+".eml"), raw, *bldUpdate)
 		})
 	}
 }
@@ -282,7 +254,7 @@ func TestBuildSHA1(t *testing.T) {
 	rep := envelope.Verify(raw, &envelope.VerifyOptions{Trust: trust})
 	require.Equal(t, envelope.StatusValid, rep.Status, "%v", rep.Err)
 	assert.Equal(t, crypto.SHA1, rep.Digest)
-	bldOpenSSL(t, raw, bldT0)
+	testutil.OpenSSLVerify(t, raw, testpki.Default().Root.PEM(), bldT0)
 }
 
 func TestBuildErrors(t *testing.T) {

@@ -1,13 +1,14 @@
 package receipt_test
 
 import (
-	"bufio"
 	"bytes"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sigillo/sigillo/internal/testutil"
 
 	"github.com/emersion/go-message"
 	"github.com/stretchr/testify/assert"
@@ -59,37 +60,17 @@ func clsCorpusBody(t *testing.T, raw []byte) (message.Header, *receipt.Body) {
 // ...", or anything else for not PEC.
 func clsManifestKinds(t *testing.T, dir string) map[string]receipt.Kind {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "MANIFEST.tsv"))
-	require.NoError(t, err)
-	defer f.Close()
 	kinds := map[string]receipt.Kind{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	col := -1
-	for sc.Scan() {
-		fields := strings.Split(sc.Text(), "\t")
-		if col < 0 {
-			for i, name := range fields {
-				if name == "message_type" {
-					col = i
-				}
-			}
-			require.GreaterOrEqual(t, col, 0, "MANIFEST.tsv has no message_type column")
-			continue
-		}
-		if len(fields) <= col {
-			continue
-		}
-		mt, _, _ := strings.Cut(fields[col], " ")
+	for _, row := range testutil.Manifest(t, dir, "message_type") {
+		mt, _, _ := strings.Cut(row["message_type"], " ")
 		kind := receipt.KindNotPEC
 		if k, ok := strings.CutPrefix(mt, "trasporto:"); ok {
 			kind = receipt.Kind(k)
 		} else if k, ok := strings.CutPrefix(mt, "ricevuta:"); ok {
 			kind = receipt.Kind(k)
 		}
-		kinds[fields[0]] = kind
+		kinds[row.File()] = kind
 	}
-	require.NoError(t, sc.Err())
 	return kinds
 }
 
@@ -97,7 +78,7 @@ func clsManifestKinds(t *testing.T, dir string) map[string]receipt.Kind {
 // checks the kind the MANIFEST records, plus the findings each is known to
 // deserve.
 func TestClassifyCorpus(t *testing.T) {
-	dir := clsCorpusDir(t, "")
+	dir := testutil.CorpusDir(t)
 	kinds := clsManifestKinds(t, dir)
 	require.NotEmpty(t, kinds)
 	// The findings and sources of the notable files; every other file has

@@ -1,0 +1,157 @@
+// Package testutil holds the helpers that the tests of every Sigillo package share:
+// the lookup of the real-message corpus and its MANIFEST.tsv, the openssl
+// interoperability call, and golden files. It is imported by _test.go files only.
+//
+// The corpus (real provider messages) lives outside the module, in a directory
+// shared/corpus found by walking up from the test's package directory; tests that
+// need it skip when it is absent. Real messages are never copied into the module.
+//
+// A test that needs an external program (openssl) skips when the program is not on
+// PATH, except when the CI environment variable is set: CI installs every such
+// program, so a missing one there is a failure, not a skip.
+package testutil
+
+import (
+	"encoding/csv"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// CorpusDir returns the directory shared/corpus, found by walking up from the
+// current directory (the test's package directory), joined with sub. It skips the
+// test when there is none.
+func CorpusDir(t testing.TB, sub ...string) string {
+	t.Helper()
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		c := filepath.Join(dir, "shared", "corpus")
+		if st, err := os.Stat(filepath.Join(c, "MANIFEST.tsv")); err == nil && !st.IsDir() {
+			return filepath.Join(append([]string{c}, sub...)...)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("shared/corpus not found above the package directory: skipping the real-message tests")
+		}
+		dir = parent
+	}
+}
+
+// ManifestRow is one row of the corpus MANIFEST.tsv, by column name.
+type ManifestRow map[string]string
+
+// File is the file name of the row (the filename column), relative to real/.
+func (r ManifestRow) File() string { return r["filename"] }
+
+// Manifest reads MANIFEST.tsv of the corpus directory dir (see [CorpusDir]). It
+// fails the test when the file is missing or has none of the columns named in
+// want.
+func Manifest(t testing.TB, dir string, want ...string) []ManifestRow {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "MANIFEST.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comma, r.LazyQuotes, r.FieldsPerRecord = '\t', true, -1
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) == 0 {
+		t.Fatal("MANIFEST.tsv is empty")
+	}
+	head := rows[0]
+	for _, w := range append([]string{"filename"}, want...) {
+		found := false
+		for _, h := range head {
+			found = found || h == w
+		}
+		if !found {
+			t.Fatalf("MANIFEST.tsv has no %s column", w)
+		}
+	}
+	out := make([]ManifestRow, 0, len(rows)-1)
+	for _, row := range rows[1:] {
+		m := ManifestRow{}
+		for i, h := range head {
+			if i < len(row) {
+				m[h] = row[i]
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// Tool returns the path of the program name on PATH. When it is absent the test is
+// skipped, or failed when the CI environment variable is set.
+func Tool(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s not on PATH, and CI must run this test (.ci/run installs it)", name)
+		}
+		t.Skipf("%s not on PATH", name)
+	}
+	return p
+}
+
+// OpenSSLVerify checks that `openssl smime -verify` accepts the signed message raw
+// with the PEM certificates rootPEM as the only trust anchors, as of at. It skips
+// as [Tool] does when openssl is absent.
+func OpenSSLVerify(t testing.TB, raw, rootPEM []byte, at time.Time) {
+	t.Helper()
+	bin := Tool(t, "openssl")
+	dir := t.TempDir()
+	msg, ca := filepath.Join(dir, "m.eml"), filepath.Join(dir, "root.pem")
+	if err := os.WriteFile(msg, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ca, rootPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "smime", "-verify", "-in", msg, "-CAfile", ca,
+		"-attime", strconv.FormatInt(at.Unix(), 10), "-out", os.DevNull).CombinedOutput()
+	if err != nil {
+		t.Fatalf("openssl smime -verify: %v: %s", err, out)
+	}
+}
+
+// Golden compares got with the golden file at path, or rewrites the file when
+// update is true (the tests' -update flag).
+func Golden(t testing.TB, path string, got []byte, update bool) {
+	t.Helper()
+	if update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create the golden files)", err)
+	}
+	if string(want) != string(got) {
+		t.Errorf("golden file %s differs (run go test -update after checking the change)\n--- want\n%s\n--- got\n%s", path, clip(want), clip(got))
+	}
+}
+
+func clip(b []byte) string {
+	const max = 4000
+	if len(b) > max {
+		return string(b[:max]) + "\n[...]"
+	}
+	return string(b)
+}
