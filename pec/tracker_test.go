@@ -35,7 +35,7 @@ func trackerTestdata(t *testing.T) string {
 
 func trackerOptions(t *testing.T, td string) *pec.Options {
 	t.Helper()
-	pem, err := os.ReadFile(filepath.Join(td, "trust.pem"))
+	pem, err := readFile(filepath.Join(td, "trust.pem")) // helpers_test.go
 	require.NoError(t, err)
 	trust := envelope.NewTrust()
 	_, err = trust.AddPEM(pem)
