@@ -264,4 +264,4 @@ func writeZip(t testing.TB, name string, entries []testEntry) string {
 	return writeFile(t, name, b.Bytes())
 }
 
-var _ = errors.Is
+var errorsAs = errors.As
