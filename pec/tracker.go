@@ -426,6 +426,15 @@ func (tr *Tracker) addReceived(r *Received, ev Evidence) {
 	tr.received[k] = r
 }
 
+// normalEvidence returns list sorted, without duplicates or zero entries.
+func normalEvidence(list []Evidence) []Evidence {
+	var out []Evidence
+	for _, ev := range list {
+		out, _ = insertEvidence(out, ev)
+	}
+	return out
+}
+
 // addEvent merges e into t and recomputes t's states.
 func (tr *Tracker) addEvent(t *Transmission, e *Event) {
 	k := t.ID + "\x00" + e.key()
@@ -731,6 +740,7 @@ func (tr *Tracker) UnmarshalJSON(b []byte) error {
 			if e == nil || !senderSide(e.Kind) {
 				return fmt.Errorf("%w: event of kind %v in transmission %s", ErrTrackerData, e, tj.ID)
 			}
+			e.Evidence = normalEvidence(e.Evidence)
 			n.addEvent(t, e)
 		}
 		t.compute()
@@ -750,7 +760,15 @@ func (tr *Tracker) UnmarshalJSON(b []byte) error {
 		if u == nil || u.Event == nil {
 			return fmt.Errorf("%w: null unproven entry", ErrTrackerData)
 		}
-		n.unproven[u.ID+"\x00"+u.Event.key()] = u
+		u.Event.Evidence = normalEvidence(u.Event.Evidence)
+		k := u.ID + "\x00" + u.Event.key()
+		if old := n.unproven[k]; old != nil {
+			for _, ev := range u.Event.Evidence {
+				old.Event.addEvidence(ev)
+			}
+			continue
+		}
+		n.unproven[k] = u
 	}
 	*tr = *n
 	return nil

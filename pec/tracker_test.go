@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sigillo/sigillo/daticert"
 	"github.com/sigillo/sigillo/envelope"
 	"github.com/sigillo/sigillo/pec"
 	"github.com/sigillo/sigillo/pec/pectest"
@@ -304,4 +305,61 @@ func FuzzTrackerUnmarshal(f *testing.F) {
 		back := pec.NewTracker()
 		require.NoError(t, json.Unmarshal(out, back))
 	})
+}
+
+// TestTrackerStateRules checks the state rules on certified events built in code.
+func TestTrackerStateRules(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2025, 6, 3, 9, 0, 0, 0, time.UTC)
+	const id, bob = "opec1@pec.example.it", "bob@pec.example.org"
+	ev := func(kind receipt.Kind, after time.Duration, ext string, virus bool) *pec.Message {
+		c := &daticert.Cert{ID: id, MsgID: "m1@client", Sender: "alice@pec.example.it", Date: t0.Add(after), ExtendedError: ext,
+			Recipients: []daticert.Recipient{{Address: bob, Type: daticert.RecipientCertificato}}}
+		switch kind {
+		case receipt.KindPresaInCarico:
+			c.Receptions = []string{bob}
+		case receipt.KindAccettazione, receipt.KindNonAccettazione:
+		default:
+			c.Delivery = bob
+		}
+		return &pec.Message{Kind: kind, Certified: true, Virus: virus, Daticert: c, Verification: &envelope.Report{}}
+	}
+	acc := ev(receipt.KindAccettazione, 0, "", false)
+	tests := []struct {
+		name   string
+		msgs   []*pec.Message
+		state  pec.State
+		virus  bool
+		overAt time.Duration // the recipient is overdue at t0+overAt (0: never at 48 h)
+	}{
+		{"accepted only", []*pec.Message{acc}, pec.StatePending, false, 25 * time.Hour},
+		{"taken over", []*pec.Message{acc, ev(receipt.KindPresaInCarico, time.Minute, "", false)}, pec.StateTakenOver, false, 25 * time.Hour},
+		{"12 h notice", []*pec.Message{acc, ev(receipt.KindPreavvisoErroreConsegna, 12*time.Hour, "4.4.7 - x - entro 12 ore", false)}, pec.StateTimeoutWarning, false, 25 * time.Hour},
+		{"24 h notice by code", []*pec.Message{acc, ev(receipt.KindPreavvisoErroreConsegna, 23*time.Hour, "5.4.1 - x", false)}, pec.StateTimeout, false, 0},
+		{"24 h notice by time, no code", []*pec.Message{acc, ev(receipt.KindPreavvisoErroreConsegna, 22*time.Hour, "non consegnato", false)}, pec.StateTimeout, false, 0},
+		{"two notices, no code", []*pec.Message{acc, ev(receipt.KindPreavvisoErroreConsegna, 12*time.Hour, "a", false), ev(receipt.KindPreavvisoErroreConsegna, 13*time.Hour, "b", false)}, pec.StateTimeout, false, 0},
+		{"late delivery wins", []*pec.Message{acc, ev(receipt.KindPreavvisoErroreConsegna, 23*time.Hour, "5.4.1 - x", false), ev(receipt.KindAvvenutaConsegna, 30*time.Hour, "", false)}, pec.StateDelivered, false, 0},
+		{"virus detected, notice pending", []*pec.Message{acc, ev(receipt.KindRilevazioneVirus, time.Minute, "virus", true)}, pec.StatePending, true, 25 * time.Hour},
+		{"virus non-delivery", []*pec.Message{acc, ev(receipt.KindErroreConsegna, time.Minute, "virus", true)}, pec.StateFailed, true, 0},
+		{"rejected", []*pec.Message{ev(receipt.KindNonAccettazione, 0, "Destinatario in Bcc", false)}, pec.StateRejected, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tr := pec.NewTracker()
+			for i, m := range tt.msgs {
+				require.Equal(t, pec.RecordedTransmission, tr.Add(m, pec.Evidence{Locator: string(rune('a' + i)), SHA256: [32]byte{byte(i + 1)}}))
+			}
+			r := tr.Transmission(id).Recipient(bob)
+			require.NotNil(t, r)
+			assert.Equal(t, tt.state, r.State)
+			assert.Equal(t, tt.virus, r.Virus)
+			if tt.overAt == 0 {
+				assert.False(t, r.Overdue(t0.Add(48*time.Hour)))
+			} else {
+				assert.False(t, r.Overdue(t0.Add(pec.FinalAfter)))
+				assert.True(t, r.Overdue(t0.Add(tt.overAt)))
+			}
+		})
+	}
 }
