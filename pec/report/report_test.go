@@ -170,3 +170,41 @@ func TestLegalTimeMatchesZoneinfo(t *testing.T) {
 		assert.Equal(t, want, got, s)
 	}
 }
+
+// TestWriteRejectedAndUnproven: a non-acceptance notice makes a rejected
+// transmission; the same file read without the trust anchor is an unproven claim.
+func TestWriteRejectedAndUnproven(t *testing.T) {
+	t.Parallel()
+	td := testdataDir(t)
+	raw, err := os.ReadFile(filepath.Join(td, "messages", "rejected", "01-non-accettazione.eml"))
+	require.NoError(t, err)
+	pem, err := os.ReadFile(filepath.Join(td, "trust.pem"))
+	require.NoError(t, err)
+	trust := envelope.NewTrust()
+	_, err = trust.AddPEM(pem)
+	require.NoError(t, err)
+	sum := sha256.Sum256(raw)
+	tests := []struct {
+		name  string
+		trust *envelope.Trust
+		want  []string
+	}{
+		{"trusted", trust, []string{"Messaggio non accettato dal gestore del mittente", "non inviato (messaggio non accettato)", "Certificato"}},
+		{"untrusted", envelope.NewTrust(), []string{"Messaggi non certificati", "Non certificato", "non discende da un&#39;autorità"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m, err := pec.Read(bytes.NewReader(raw), &pec.Options{Verify: &envelope.VerifyOptions{Trust: tt.trust}})
+			require.NoError(t, err)
+			tr := pec.NewTracker()
+			tr.Add(m, pec.Evidence{Locator: "rejected.eml", SHA256: sum})
+			var b bytes.Buffer
+			require.NoError(t, report.Write(&b, tr, []report.Entry{report.NewEntry("rejected.eml", m, sum, nil, nil)}, &report.Options{Now: time.Unix(2e9, 0)}))
+			for _, w := range tt.want {
+				assert.Contains(t, b.String(), w)
+			}
+			assert.Contains(t, b.String(), hex.EncodeToString(sum[:]))
+		})
+	}
+}

@@ -20,6 +20,7 @@ type texts struct {
 	NoFindings, Attachments, Name, ContentType, Size, Unavailable, Code string
 	Received, Unproven, UnprovenIntro, Error, ReadError, NoSigningTime  string
 	DeliveryDeadline, Extended, Summary, NotAnalysed, Truncated         string
+	SumCertified, SumDelivered, SumNotDelivered, SumOther, SumUnproven  string
 }
 
 func textsIT() texts {
@@ -44,6 +45,8 @@ func textsIT() texts {
 		Error:         "Errore", ReadError: "Il file non è leggibile come messaggio di posta", NoSigningTime: "non presente",
 		DeliveryDeadline: "Termine per la ricevuta di consegna", Extended: "Errore esteso", Summary: "Riepilogo",
 		NotAnalysed: "non analizzato", Truncated: "altri allegati non elencati",
+		SumCertified: "Messaggi certificati ricevuti", SumDelivered: "Ricevute di consegna", SumNotDelivered: "Mancate consegne (anche per superamento dei tempi)",
+		SumOther: "Altro (accettazioni, prese in carico, virus, anomalie)", SumUnproven: "Messaggi non certificati",
 	}
 }
 
@@ -69,6 +72,8 @@ func textsEN() texts {
 		Error:         "Error", ReadError: "The file cannot be read as a mail message", NoSigningTime: "absent",
 		DeliveryDeadline: "Deadline for the delivery receipt", Extended: "Extended error", Summary: "Summary",
 		NotAnalysed: "not analysed", Truncated: "more attachments not listed",
+		SumCertified: "Certified messages received", SumDelivered: "Delivery receipts", SumNotDelivered: "Non-deliveries (time limits included)",
+		SumOther: "Other (acceptances, presa in carico, viruses, anomalies)", SumUnproven: "Uncertified messages",
 	}
 }
 
