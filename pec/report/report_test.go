@@ -19,7 +19,7 @@ import (
 )
 
 // testdataDir returns the repository's testdata directory.
-func testdataDir(t *testing.T) string {
+func testdataDir(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	require.NoError(t, err)
@@ -42,7 +42,7 @@ type fixture struct {
 	now     time.Time
 }
 
-func loadFixture(t *testing.T) *fixture {
+func loadFixture(t testing.TB) *fixture {
 	t.Helper()
 	td := testdataDir(t)
 	pem, err := os.ReadFile(filepath.Join(td, "trust.pem"))
