@@ -380,7 +380,10 @@ func (tr *Tracker) Add(m *Message, ev Evidence) Recorded {
 			return NotRecorded
 		}
 		msgID := strings.Trim(m.Header.Get("Message-Id"), " <>")
-		at := m.Verification.SigningTime
+		var at time.Time
+		if m.Verification != nil {
+			at = m.Verification.SigningTime
+		}
 		tr.addReceived(&Received{Kind: m.Kind, MsgID: msgID, Sender: m.Header.Get("From"), Subject: m.Subject, Time: at}, ev)
 		return RecordedReceived
 	}

@@ -272,6 +272,8 @@ func TestTrackerUncertified(t *testing.T) {
 	assert.Len(t, tr.Unproven(), 11, "10 sender-side claims and the envelope")
 	assert.Equal(t, pec.NotRecorded, tr.Add(nil, pec.Evidence{}))
 	assert.Equal(t, pec.NotRecorded, tr.Add(&pec.Message{Verification: &envelope.Report{}}, pec.Evidence{}))
+	assert.Equal(t, pec.NotRecorded, tr.Add(&pec.Message{Kind: receipt.KindAnomalia}, pec.Evidence{}))
+	assert.Equal(t, pec.RecordedReceived, tr.Add(&pec.Message{Kind: receipt.KindAnomalia, Certified: true}, pec.Evidence{}))
 }
 
 func TestTrackerUnmarshalErrors(t *testing.T) {
@@ -362,4 +364,27 @@ func TestTrackerStateRules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzTrackerAdd: any message, added twice, changes the tracker once, and the
+// tracker survives a JSON round trip.
+func FuzzTrackerAdd(f *testing.F) {
+	f.Add([]byte("From: a@b\r\nSubject: x\r\n\r\nhi\r\n"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		m, err := pec.Read(bytes.NewReader(raw), nil)
+		if err != nil {
+			return
+		}
+		tr := pec.NewTracker()
+		ev := pec.Evidence{Locator: "f", SHA256: sha256.Sum256(raw)}
+		tr.Add(m, ev)
+		once, err := json.Marshal(tr)
+		require.NoError(t, err)
+		tr.Add(m, ev)
+		twice, err := json.Marshal(tr)
+		require.NoError(t, err)
+		require.Equal(t, string(once), string(twice))
+		back := pec.NewTracker()
+		require.NoError(t, json.Unmarshal(once, back))
+	})
 }
