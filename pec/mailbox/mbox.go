@@ -52,6 +52,7 @@ func scanMbox(r io.Reader, bufSize int, skip int64, capture bool, max int64, emi
 		curLineStart int64
 		n            int
 		q            quoteMatch
+		pieceEnd     byte // the last byte of the previous piece
 	)
 	finish := func(at int64) bool {
 		if cur == nil {
@@ -118,11 +119,16 @@ func scanMbox(r io.Reader, bufSize int, skip int64, capture bool, max int64, emi
 					l := off - curLineStart
 					prevCRLF = lastCRLF
 					lastStart, lastLen = curLineStart, l
-					lastCRLF = l >= 2 && piece[len(piece)-2] == '\r'
+					before := pieceEnd // the byte before the '\n'
+					if len(piece) >= 2 {
+						before = piece[len(piece)-2]
+					}
+					lastCRLF = l >= 2 && before == '\r'
 					lastBlank = (l == 1) || (l == 2 && lastCRLF)
 				}
 			}
 			lineStart = complete
+			pieceEnd = piece[len(piece)-1]
 			if complete {
 				q.active = false
 			}
