@@ -370,6 +370,12 @@ func TestTrackerStateRules(t *testing.T) {
 // tracker survives a JSON round trip.
 func FuzzTrackerAdd(f *testing.F) {
 	f.Add([]byte("From: a@b\r\nSubject: x\r\n\r\nhi\r\n"))
+	names, _ := filepath.Glob(filepath.Join("..", "testdata", "messages", "*", "*.eml"))
+	for _, n := range names {
+		if raw, err := os.ReadFile(n); err == nil {
+			f.Add(raw)
+		}
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		m, err := pec.Read(bytes.NewReader(raw), nil)
 		if err != nil {
