@@ -376,8 +376,15 @@ func FuzzTrackerAdd(f *testing.F) {
 			f.Add(raw)
 		}
 	}
+	var opts *pec.Options // the fake root when present, so that transmissions are exercised
+	if pem, err := os.ReadFile(filepath.Join("..", "testdata", "trust.pem")); err == nil {
+		trust := envelope.NewTrust()
+		if _, err := trust.AddPEM(pem); err == nil {
+			opts = &pec.Options{Verify: &envelope.VerifyOptions{Trust: trust}}
+		}
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		m, err := pec.Read(bytes.NewReader(raw), nil)
+		m, err := pec.Read(bytes.NewReader(raw), opts)
 		if err != nil {
 			return
 		}
