@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strings"
 )
 
 // sourceKind is what the first bytes of an input say it is.
@@ -50,6 +51,44 @@ func detect(head []byte) sourceKind {
 	return kindOther // no colon in the first bytes: no header field name is that long
 }
 
+// isMailField reports whether name is a header field of which one is found among
+// the first header lines of every stored mail message.
+func isMailField(name []byte) bool {
+	switch strings.ToLower(string(name)) {
+	case "from", "to", "subject", "date", "received", "return-path", "message-id",
+		"mime-version", "delivered-to", "x-original-to", "reply-to", "sender":
+		return true
+	}
+	return false
+}
+
+// looksLikeMail reports whether a head that detect calls kindMessage has one of the
+// usual mail header fields among its header lines. Files found in a directory or a
+// zip, that are not named as messages, must pass it: a log line "10:30 ..." starts
+// with a valid field name too.
+func looksLikeMail(head []byte) bool {
+	head = bytes.TrimPrefix(head, bom)
+	for line := range bytes.Lines(head) {
+		if line[0] == ' ' || line[0] == '\t' {
+			continue // a folded line
+		}
+		i := bytes.IndexByte(line, ':')
+		if i <= 0 {
+			return false // the end of the header, or not a header
+		}
+		name := line[:i]
+		for _, c := range name {
+			if c < 33 || c > 126 {
+				return false
+			}
+		}
+		if isMailField(name) {
+			return true
+		}
+	}
+	return false
+}
+
 // readHead reads up to sniffBytes of the file.
 func readHead(f io.ReaderAt) ([]byte, error) {
 	buf := make([]byte, sniffBytes)
@@ -89,7 +128,9 @@ func file(name string, explicit bool, o *Options, yield func(*Item, error) bool)
 	case kindMbox:
 		return mboxFile(name, o, yield)
 	case kindMessage:
-		return yield(fileItem(name, 0, st.Size(), KindFile), nil)
+		if explicit || looksLikeMail(head) {
+			return yield(fileItem(name, 0, st.Size(), KindFile), nil)
+		}
 	}
 	if !explicit {
 		return true

@@ -18,17 +18,22 @@
 //     located "path#N", N counting from 1.
 //   - A directory, searched recursively in lexical order with one os.ReadDir per
 //     directory: every file is detected by content (message, mbox, zip export);
-//     files that are none of them are skipped, but for .eml and .mbox files and
-//     files in a cur/ or new/ directory, which are then error items. Hidden files,
+//     a file found there is taken as a message only when its header has one of the
+//     usual fields (From, To, Subject, Date, Received, Message-ID...), so logs and
+//     notes are not. Files that are none of them are skipped, but for .eml and
+//     .mbox files and files in a cur/ or new/ directory, which are then error
+//     items. Hidden files,
 //     .msf files and a maildir's tmp/ are skipped; hidden directories are searched
 //     (Maildir++ folders are ".Folder"); symbolic links to directories are not
 //     followed.
 //   - A maildir (a directory with cur/ and new/, either may be missing) and its
 //     Maildir++ folders are directories like any other; "Maildir/cur" alone works.
 //   - A zip export: a file starting with a zip signature. Its entries are detected
-//     by content like files and read straight from the zip (store and deflate);
-//     located "path!entry". An mbox or a zip inside it is an error item
-//     ([ErrUnsupported]).
+//     by content like files (entries that are not mail, such as those of a .docx
+//     found in a folder, are skipped before any limit applies) and read straight
+//     from the zip (store and deflate; at most the declared size is inflated);
+//     located "path!entry". An mbox inside it, or a zip in its cur/ or new/, is an
+//     error item ([ErrUnsupported]).
 //   - "-": standard input, one message or an mbox; items hold their bytes and are
 //     located "-" or "-#N".
 //   - imap://user@host[:port]/MAILBOX (to a loopback host only: no TLS, no

@@ -117,13 +117,14 @@ func TestOpenSources(t *testing.T) {
 				{"INBOX/cur/4", []byte("%PDF-1.4\n"), zip.Deflate},
 				{"README.txt", []byte("Esportazione\n"), zip.Deflate},
 				{"inner.zip", []byte("PK\x03\x04rest"), zip.Store},
+				{"INBOX/cur/5", []byte("PK\x03\x04rest"), zip.Store},
 				{"a.mbox", mboxWrite(false, f.plain), zip.Deflate},
 			})
 		}, []want{
 			{loc: "$/export.zip!INBOX/cur/1", certified: true},
 			{loc: "$/export.zip!INBOX/new/2", certified: true, code: CodeBOMStripped},
 			{loc: "$/export.zip!INBOX/cur/4", err: ErrNotMessage},
-			{loc: "$/export.zip!inner.zip", err: ErrUnsupported},
+			{loc: "$/export.zip!INBOX/cur/5", err: ErrUnsupported},
 			{loc: "$/export.zip!a.mbox", err: ErrUnsupported},
 		}},
 		{"a directory of everything, with bad files", func(d string) string {
@@ -133,6 +134,11 @@ func TestOpenSources(t *testing.T) {
 			writeFile(t, filepath.Join(d, "d.eml"), nil)
 			writeFile(t, filepath.Join(d, ".hidden.eml"), f.plain)
 			writeFile(t, filepath.Join(d, "notes.txt"), []byte("hello\n"))
+			writeFile(t, filepath.Join(d, "run.log"), []byte("10:30 started\n11:00 done\n"))
+			writeZip(t, filepath.Join(d, "letter.docx"), []testEntry{
+				{"[Content_Types].xml", []byte("<?xml version=\"1.0\"?>"), zip.Deflate},
+				{"word/document.xml", bytes.Repeat([]byte("<w:p/>"), 10000), zip.Deflate},
+			})
 			return d
 		}, []want{
 			{loc: "$/a.eml", certified: true},

@@ -58,6 +58,48 @@ func zipEntry(f *os.File, name, loc string, zf *zip.File, strict bool, total *in
 	if u < 0 || c < 0 {
 		return fail(fmt.Errorf("mailbox: zip entry: bad size: %w", zip.ErrFormat))
 	}
+	if zf.Method != zip.Store && zf.Method != zip.Deflate {
+		if !strict {
+			return true
+		}
+		return fail(&FormatError{What: fmt.Sprintf("a zip entry compressed with method %d (only store and deflate are read)", zf.Method), Unsupported: true})
+	}
+	off, err := zf.DataOffset()
+	if err != nil {
+		return fail(fmt.Errorf("mailbox: zip entry: %w", err))
+	}
+	ent := zipData{name: name, off: off, csize: c, usize: u, method: zf.Method, crc: zf.CRC32}
+	// Sniff first (at most sniffBytes are inflated, whatever the entry declares), so
+	// that entries that are not mail are skipped before the limits are applied.
+	rc, err := ent.open(f)
+	if err != nil {
+		return fail(err)
+	}
+	head := make([]byte, sniffBytes)
+	n, err := io.ReadFull(rc, head)
+	rc.Close()
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return fail(err)
+	}
+	head = head[:n]
+	switch detect(head) {
+	case kindMessage:
+		if !strict && !looksLikeMail(head) {
+			return true
+		}
+	case kindMbox:
+		return fail(&FormatError{What: "an mbox inside a zip archive: extract it and give the mbox", Head: quoteHead(head), Unsupported: true})
+	case kindZip:
+		if !strict {
+			return true
+		}
+		return fail(&FormatError{What: "a zip archive inside a zip archive: extract it and give it as a mailbox export", Head: quoteHead(head), Unsupported: true})
+	default:
+		if !strict {
+			return true
+		}
+		return fail(notMessage(head))
+	}
 	if u > lim.MaxZipRatio*c {
 		got := u
 		if c > 0 {
@@ -72,37 +114,6 @@ func zipEntry(f *os.File, name, loc string, zf *zip.File, strict bool, total *in
 		return fail(&LimitError{Limit: "MaxZipBytes", Max: lim.MaxZipBytes, Got: *total + u})
 	}
 	*total += u
-	if zf.Method != zip.Store && zf.Method != zip.Deflate {
-		return fail(&FormatError{What: fmt.Sprintf("a zip entry compressed with method %d (only store and deflate are read)", zf.Method), Unsupported: true})
-	}
-	off, err := zf.DataOffset()
-	if err != nil {
-		return fail(fmt.Errorf("mailbox: zip entry: %w", err))
-	}
-	ent := zipData{name: name, off: off, csize: c, usize: u, method: zf.Method, crc: zf.CRC32}
-	rc, err := ent.open(f)
-	if err != nil {
-		return fail(err)
-	}
-	head := make([]byte, sniffBytes)
-	n, err := io.ReadFull(rc, head)
-	rc.Close()
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return fail(err)
-	}
-	head = head[:n]
-	switch detect(head) {
-	case kindMessage:
-	case kindMbox:
-		return fail(&FormatError{What: "an mbox inside a zip archive: extract it and give the mbox", Head: quoteHead(head), Unsupported: true})
-	case kindZip:
-		return fail(&FormatError{What: "a zip archive inside a zip archive: extract it and give it as a mailbox export", Head: quoteHead(head), Unsupported: true})
-	default:
-		if !strict {
-			return true
-		}
-		return fail(notMessage(head))
-	}
 	return yield(&Item{
 		Locator: loc,
 		Kind:    KindZip,
