@@ -78,8 +78,8 @@
 // [ErrTooLarge], and enumeration goes on.
 //
 //   - [DefaultMaxMessageBytes] (160 MiB): a message of an mbox, a zip entry, stdin.
-//   - [DefaultMaxZipEntries] (200,000): entries read from one zip; the rest are
-//     reported by one error item located "path!".
+//   - [DefaultMaxZipEntries] (200,000): entries of one zip; a zip with more is one
+//     error item, refused before its central directory is read into memory.
 //   - [DefaultMaxZipBytes] (8 GiB): uncompressed bytes read from one zip.
 //   - [DefaultMaxZipRatio] (100): uncompressed over compressed size of an entry.
 //   - [DefaultMaxDirDepth] (32): directory levels searched.

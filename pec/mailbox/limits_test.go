@@ -103,7 +103,7 @@ func TestLimitZip(t *testing.T) {
 	require.Greater(t, ratio, int64(2))
 	runLimits(t, name, []limitCase{
 		{"entries at the limit", Limits{MaxZipEntries: 5}, 5, 0, "MaxZipEntries"},
-		{"entries one past", Limits{MaxZipEntries: 4}, 5, 1, "MaxZipEntries"},
+		{"entries one past", Limits{MaxZipEntries: 4}, 1, 1, "MaxZipEntries"},
 		{"bytes at the limit", Limits{MaxZipBytes: 5 * u}, 5, 0, "MaxZipBytes"},
 		{"bytes one past", Limits{MaxZipBytes: 5*u - 1}, 5, 1, "MaxZipBytes"},
 		{"ratio at the limit", Limits{MaxZipRatio: ratio}, 5, 0, "MaxZipRatio"},
@@ -163,4 +163,25 @@ func writeZipTo(w *bytes.Buffer, name string, data []byte) {
 	fw, _ := zw.Create(name)
 	fw.Write(data)
 	zw.Close()
+}
+
+// A zip of more than 65,535 entries has a zip64 end record: the count is read from it.
+func TestLimitZipEntriesZip64(t *testing.T) {
+	t.Parallel()
+	const n = 70_000
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for i := range n {
+		_, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("x/%d", i), Method: zip.Store})
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	got, ok := zipEntryCount(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	require.True(t, ok)
+	assert.Equal(t, uint64(n), got)
+	name := writeFile(t, filepath.Join(t.TempDir(), "big.zip"), b.Bytes())
+	runLimits(t, name, []limitCase{
+		{"at the limit", Limits{MaxZipEntries: n}, 0, 0, "MaxZipEntries"},
+		{"one past", Limits{MaxZipEntries: n - 1}, 1, 1, "MaxZipEntries"},
+	})
 }

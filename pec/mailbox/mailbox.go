@@ -57,8 +57,9 @@ type Limits struct {
 	// 0 means [DefaultMaxMessageBytes]. Single files are bounded by
 	// pec.Options.MaxMessageBytes when they are read.
 	MaxMessageBytes int64
-	// MaxZipEntries: the largest number of zip entries read; the entries beyond it
-	// are reported by one error item. 0 means [DefaultMaxZipEntries].
+	// MaxZipEntries: the largest number of entries of a zip; a zip with more is one
+	// error item (it is refused before its central directory is read into memory).
+	// 0 means [DefaultMaxZipEntries].
 	MaxZipEntries int
 	// MaxZipBytes: the largest total of uncompressed bytes of one zip; every entry
 	// that would go over it is an error item. 0 means [DefaultMaxZipBytes].

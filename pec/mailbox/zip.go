@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash"
@@ -22,17 +23,22 @@ func zipFile(name string, size int64, o *Options, yield func(*Item, error) bool)
 		return yield(errItem(name, KindZip), err)
 	}
 	defer f.Close()
+	lim := o.Limits
+	// archive/zip reads the whole central directory into memory: count its entries
+	// first, from the end record, so that a zip of millions of entries is refused
+	// before it is allocated.
+	if n, ok := zipEntryCount(f, size); ok && n > uint64(lim.MaxZipEntries) {
+		return yield(errItem(name, KindZip), &LimitError{Limit: "MaxZipEntries", Max: int64(lim.MaxZipEntries), Got: int64(min(n, 1<<62))})
+	}
 	zr, err := zip.NewReader(f, size)
 	if err != nil {
 		return yield(errItem(name, KindZip), fmt.Errorf("mailbox: zip: %w", err))
 	}
-	lim := o.Limits
+	if len(zr.File) > lim.MaxZipEntries {
+		return yield(errItem(name, KindZip), &LimitError{Limit: "MaxZipEntries", Max: int64(lim.MaxZipEntries), Got: int64(len(zr.File))})
+	}
 	var total int64
-	for i, zf := range zr.File {
-		if i >= lim.MaxZipEntries {
-			return yield(errItem(name+"!", KindZip), fmt.Errorf("%d entries not read: %w", len(zr.File)-i,
-				&LimitError{Limit: "MaxZipEntries", Max: int64(lim.MaxZipEntries), Got: int64(len(zr.File))}))
-		}
+	for _, zf := range zr.File {
 		if zf.FileInfo().IsDir() || strings.HasSuffix(zf.Name, "/") {
 			continue
 		}
@@ -220,3 +226,33 @@ func (c *checked) Read(p []byte) (int, error) {
 }
 
 func (c *checked) Close() error { return c.r.Close() }
+
+// zipEntryCount reads the number of entries from the end of central directory
+// record (APPNOTE 4.3.16), or from the zip64 one when the record says 0xFFFF. ok is
+// false when no record is found (zip.NewReader then says why).
+func zipEntryCount(ra io.ReaderAt, size int64) (n uint64, ok bool) {
+	const eocdLen, maxComment = 22, 65535
+	tail := min(size, eocdLen+maxComment)
+	buf := make([]byte, tail)
+	if _, err := ra.ReadAt(buf, size-tail); err != nil && err != io.EOF {
+		return 0, false
+	}
+	i := bytes.LastIndex(buf, []byte("PK\x05\x06"))
+	if i < 0 || len(buf)-i < eocdLen {
+		return 0, false
+	}
+	n = uint64(binary.LittleEndian.Uint16(buf[i+10:]))
+	if n != 0xFFFF || i < 20 || !bytes.Equal(buf[i-20:i-16], []byte("PK\x06\x07")) {
+		return n, true
+	}
+	// The zip64 end of central directory locator, then the record it points to.
+	off := int64(binary.LittleEndian.Uint64(buf[i-20+8:]))
+	rec := make([]byte, 56)
+	if off < 0 || off > size-56 {
+		return n, true
+	}
+	if _, err := ra.ReadAt(rec, off); err != nil || !bytes.Equal(rec[:4], []byte("PK\x06\x06")) {
+		return n, true
+	}
+	return binary.LittleEndian.Uint64(rec[32:]), true
+}
