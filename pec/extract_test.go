@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -191,5 +193,25 @@ func TestExtractLimits(t *testing.T) {
 		files, err := pec.Extract(&c, filepath.Join(t.TempDir(), "m"), nil)
 		require.NoError(t, err)
 		assert.Equal(t, "part-1", filepath.Base(files[0]))
+	})
+}
+
+// FuzzSafeFileName: a safe name never has a separator, "..", a control character or
+// a leading dot, and is never longer than the limit.
+func FuzzSafeFileName(f *testing.F) {
+	for _, s := range []string{"", "fattura.pdf", "../../x", ".hidden", "a\r\nb", "\xff\xfe", strings.Repeat("é", 200) + ".pdf"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := pec.SafeFileName(s)
+		if len(got) > pec.DefaultExtractMaxNameBytes || strings.ContainsAny(got, "/\\") || strings.Contains(got, "..") ||
+			strings.HasPrefix(got, ".") || !utf8.ValidString(got) {
+			t.Fatalf("SafeFileName(%q) = %q", s, got)
+		}
+		for _, r := range got {
+			if r < ' ' || r == 0x7f || (r != ' ' && !unicode.IsPrint(r)) {
+				t.Fatalf("SafeFileName(%q) = %q keeps %U", s, got, r)
+			}
+		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -46,4 +47,26 @@ func TestErrorText(t *testing.T) {
 	assert.NotContains(t, got, "\x00")
 	assert.Equal(t, "short", errorText(errors.New("short")))
 	assert.Equal(t, 5, width("però!")-0)
+}
+
+// FuzzClean: whatever the input, the output is valid UTF-8 without any control or
+// non-printable character, and plain printable text is kept as it is.
+func FuzzClean(f *testing.F) {
+	for _, s := range []string{"", "però", "a\rb", "\x1b[2J", "\xff", "\u202e", `\`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := clean(s)
+		if !utf8.ValidString(got) {
+			t.Fatalf("clean(%q) = %q: invalid UTF-8", s, got)
+		}
+		for _, r := range got {
+			if r != ' ' && !unicode.IsPrint(r) {
+				t.Fatalf("clean(%q) = %q keeps %U", s, got, r)
+			}
+		}
+		if !strings.ContainsFunc(s, func(r rune) bool { return r == '\\' || r == utf8.RuneError || (r != ' ' && !unicode.IsPrint(r)) }) && got != s {
+			t.Fatalf("clean(%q) = %q changed printable text", s, got)
+		}
+	})
 }
