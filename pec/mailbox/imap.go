@@ -30,7 +30,8 @@ type IMAPOptions struct {
 	// BatchSize is the number of messages fetched by one FETCH. 0 means
 	// [DefaultIMAPBatchSize].
 	BatchSize int
-	// Timeout bounds the connection and every read or write on it. 0 means 60s.
+	// Timeout bounds connecting (the TCP connection and the TLS handshake). 0 means
+	// 60s. Reads are not bounded: a consumer may take its time between batches.
 	Timeout time.Duration
 }
 

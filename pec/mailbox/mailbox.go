@@ -268,6 +268,7 @@ type Item struct {
 	// quoted and deepQuoted tell that an mbox message has lines matching
 	// ^>+From and ^>>+From : only then are un-quoted variants tried.
 	quoted, deepQuoted bool
+	data               []byte // the bytes, for items that hold them (never modified)
 }
 
 // Size is the size of the message as stored (what [Item.Open] returns), -1 if

@@ -115,13 +115,8 @@ func (it *Item) Read(opts *pec.Options) (*pec.Message, [32]byte, error) {
 	if opts != nil && opts.StreamAbove != 0 {
 		streamAbove = opts.StreamAbove
 	}
-	var data []byte // the bytes, when in memory
-	if b, ok := ra.(*bytes.Reader); ok && b.Size() == size {
-		data = make([]byte, size)
-		if _, err := b.ReadAt(data, 0); err != nil && err != io.EOF {
-			return nil, sum, err
-		}
-	} else if streamAbove < 0 || size <= streamAbove {
+	data := it.data // the bytes, when in memory
+	if data == nil && (streamAbove < 0 || size <= streamAbove) {
 		data = make([]byte, size)
 		if _, err := ra.ReadAt(data, 0); err != nil && !(err == io.EOF && size == 0) {
 			if err != io.EOF {
@@ -224,5 +219,6 @@ func memItem(loc string, kind Kind, data []byte) *Item {
 		readAt: func() (io.ReaderAt, func(), error) {
 			return bytes.NewReader(data), func() {}, nil
 		},
+		data: data,
 	}
 }
