@@ -15,7 +15,7 @@ func imapOptions(caFile string) mailbox.IMAPOptions {
 		Password: func(user, host string) (string, error) {
 			pw, ok := os.LookupEnv(imapPasswordEnv)
 			if !ok {
-				return "", fmt.Errorf("no IMAP password: set $%s", imapPasswordEnv)
+				return "", fmt.Errorf("not set: give it in $%s", imapPasswordEnv)
 			}
 			return pw, nil
 		},

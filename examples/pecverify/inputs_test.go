@@ -300,3 +300,21 @@ func TestUnreadable(t *testing.T) {
 	assert.NotContains(t, out, "\x00")
 	assert.Contains(t, errOut, "unreadable 2 (2 not certified)")
 }
+
+// TestIMAPPasswordNeverPrinted: the password comes from the environment only, and
+// neither it nor a password written in the URL reaches the output.
+func TestIMAPPasswordNeverPrinted(t *testing.T) {
+	t.Setenv(imapPasswordEnv, "s3cr3t-Env-pw")
+	for _, url := range []string{
+		"imap://bob@127.0.0.1:1/INBOX",             // nothing listens on port 1
+		"imap://bob:s3cr3t-Url-pw@127.0.0.1/INBOX", // a password in the URL is refused
+		"imap://bob@pec.example.org/INBOX",         // no TLS to a remote host is refused
+	} {
+		for _, mode := range [][]string{{"-json"}, {"-v"}} {
+			out, errOut, code := runCmd(t, append(mode, url)...)
+			assert.Equal(t, 1, code, url)
+			assert.Equal(t, 1, strings.Count(out, "\n"), "one record for %s: %s", url, out)
+			assert.NotContains(t, out+errOut, "s3cr3t", url)
+		}
+	}
+}
