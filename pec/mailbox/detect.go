@@ -105,22 +105,22 @@ func readHead(f io.ReaderAt) ([]byte, error) {
 func file(name string, explicit bool, o *Options, yield func(*Item, error) bool) bool {
 	f, err := os.Open(name)
 	if err != nil {
-		return yield(errItem(name, KindFile), err)
+		return yield(errItem(name, SourceFile), err)
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return yield(errItem(name, KindFile), err)
+		return yield(errItem(name, SourceFile), err)
 	}
 	if !st.Mode().IsRegular() {
 		// A pipe or a device: read it like standard input.
 		defer f.Close()
-		return readStream(f, name, KindFile, o, yield)
+		return readStream(f, name, SourceFile, o, yield)
 	}
 	head, err := readHead(f)
 	f.Close()
 	if err != nil {
-		return yield(errItem(name, KindFile), err)
+		return yield(errItem(name, SourceFile), err)
 	}
 	switch detect(head) {
 	case kindZip:
@@ -129,21 +129,21 @@ func file(name string, explicit bool, o *Options, yield func(*Item, error) bool)
 		return mboxFile(name, o, yield)
 	case kindMessage:
 		if explicit || looksLikeMail(head) {
-			return yield(fileItem(name, 0, st.Size(), KindFile), nil)
+			return yield(fileItem(name, 0, st.Size(), SourceFile), nil)
 		}
 	}
 	if !explicit {
 		return true
 	}
-	return yield(errItem(name, KindFile), notMessage(head))
+	return yield(errItem(name, SourceFile), notMessage(head))
 }
 
 // fileItem is the item of the bytes [off, off+size) of a file.
-func fileItem(name string, off, size int64, kind Kind) *Item {
+func fileItem(name string, off, size int64, src Source) *Item {
 	loc := name
 	return &Item{
 		Locator: loc,
-		Kind:    kind,
+		Source:  src,
 		size:    size,
 		open: func() (io.ReadCloser, error) {
 			f, err := openRange(name, off, size)

@@ -19,7 +19,7 @@ type walker struct {
 func (w *walker) dir(path string, depth int) bool {
 	entries, err := os.ReadDir(path)
 	if err != nil {
-		return w.yield(errItem(path, KindUnknown), err)
+		return w.yield(errItem(path, SourceUnknown), err)
 	}
 	maildir := false
 	for _, e := range entries {
@@ -37,7 +37,7 @@ func (w *walker) dir(path string, depth int) bool {
 		if typ&fs.ModeSymlink != 0 {
 			st, err := os.Stat(full)
 			if err != nil {
-				if !w.yield(errItem(full, KindUnknown), err) {
+				if !w.yield(errItem(full, SourceUnknown), err) {
 					return false
 				}
 				continue
@@ -53,7 +53,7 @@ func (w *walker) dir(path string, depth int) bool {
 				continue // a maildir's tmp/ holds messages being delivered
 			}
 			if depth+1 > w.o.Limits.MaxDirDepth {
-				if !w.yield(errItem(full, KindUnknown), &LimitError{Limit: "MaxDirDepth", Max: int64(w.o.Limits.MaxDirDepth), Got: int64(depth + 1)}) {
+				if !w.yield(errItem(full, SourceUnknown), &LimitError{Limit: "MaxDirDepth", Max: int64(w.o.Limits.MaxDirDepth), Got: int64(depth + 1)}) {
 					return false
 				}
 				continue

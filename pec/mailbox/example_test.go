@@ -43,7 +43,7 @@ func Example() {
 			fmt.Printf("%-40s error: %v\n", loc, err)
 			continue
 		}
-		fmt.Printf("%-40s %-5s %q certified=%t\n", loc, it.Kind, m.Subject, m.Certified)
+		fmt.Printf("%-40s %-5s %q certified=%t\n", loc, it.Source, m.Subject, m.Certified)
 	}
 	// Output:
 	// Inbox#1                                  mbox  "uno" certified=false

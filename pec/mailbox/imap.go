@@ -111,10 +111,10 @@ func isLoopback(host string) bool {
 func readIMAP(name string, o *Options, yield func(*Item, error) bool) bool {
 	u, err := parseIMAPURL(name)
 	if err != nil {
-		return yield(errItem(redactURL(name), KindIMAP), err)
+		return yield(errItem(redactURL(name), SourceIMAP), err)
 	}
 	loc := u.locator()
-	fail := func(err error) bool { return yield(errItem(loc, KindIMAP), err) }
+	fail := func(err error) bool { return yield(errItem(loc, SourceIMAP), err) }
 	iopt := o.IMAP
 	if iopt.Password == nil {
 		return fail(errors.New("mailbox: IMAP: no password callback (IMAPOptions.Password)"))
@@ -209,7 +209,7 @@ func imapBatch(c *imapclient.Client, u *imapURL, loc string, lo, hi uint32, lim 
 	seqs.AddRange(lo, hi)
 	msgs, err := c.Fetch(seqs, &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
 	if err != nil {
-		return yield(errItem(loc, KindIMAP), fmt.Errorf("mailbox: IMAP FETCH %d:%d: %w", lo, hi, err))
+		return yield(errItem(loc, SourceIMAP), fmt.Errorf("mailbox: IMAP FETCH %d:%d: %w", lo, hi, err))
 	}
 	metas := make([]imapMeta, 0, len(msgs))
 	for _, m := range msgs {
@@ -229,18 +229,18 @@ func imapBatch(c *imapclient.Client, u *imapURL, loc string, lo, hi uint32, lim 
 			m := metas[next]
 			next++
 			if m.uid == 0 {
-				if !yield(errItem(fmt.Sprintf("%s;SEQ=%d", loc, m.seq), KindIMAP), errors.New("mailbox: IMAP: the server gave no UID")) {
+				if !yield(errItem(fmt.Sprintf("%s;SEQ=%d", loc, m.seq), SourceIMAP), errors.New("mailbox: IMAP: the server gave no UID")) {
 					return false
 				}
 				continue
 			}
 			if m.size > lim.MaxIMAPMessageBytes {
-				if !yield(errItem(itemLoc(m.uid), KindIMAP), &LimitError{Limit: "MaxIMAPMessageBytes", Max: lim.MaxIMAPMessageBytes, Got: m.size}) {
+				if !yield(errItem(itemLoc(m.uid), SourceIMAP), &LimitError{Limit: "MaxIMAPMessageBytes", Max: lim.MaxIMAPMessageBytes, Got: m.size}) {
 					return false
 				}
 				continue
 			}
-			if !yield(errItem(itemLoc(m.uid), KindIMAP), errors.New("mailbox: IMAP: the server did not return the message")) {
+			if !yield(errItem(itemLoc(m.uid), SourceIMAP), errors.New("mailbox: IMAP: the server did not return the message")) {
 				return false
 			}
 		}
@@ -293,9 +293,9 @@ func imapBatch(c *imapclient.Client, u *imapURL, loc string, lo, hi uint32, lim 
 			}
 			var ok bool
 			if rerr != nil {
-				ok = yield(errItem(itemLoc(uid), KindIMAP), rerr)
+				ok = yield(errItem(itemLoc(uid), SourceIMAP), rerr)
 			} else {
-				ok = yield(memItem(itemLoc(uid), KindIMAP, data), nil)
+				ok = yield(memItem(itemLoc(uid), SourceIMAP, data), nil)
 			}
 			if !ok {
 				cmd.Close()
@@ -303,7 +303,7 @@ func imapBatch(c *imapclient.Client, u *imapURL, loc string, lo, hi uint32, lim 
 			}
 		}
 		if err := cmd.Close(); err != nil {
-			return yield(errItem(loc, KindIMAP), fmt.Errorf("mailbox: IMAP FETCH BODY.PEEK[]: %w", err))
+			return yield(errItem(loc, SourceIMAP), fmt.Errorf("mailbox: IMAP FETCH BODY.PEEK[]: %w", err))
 		}
 	}
 	return flush(0)

@@ -235,32 +235,32 @@ func notMessage(head []byte) error {
 
 func hasPrefix(b []byte, p string) bool { return len(b) >= len(p) && string(b[:len(p)]) == p }
 
-// Kind says where an item comes from.
-type Kind string
+// Source says where an item comes from.
+type Source string
 
-// Item kinds.
+// Item sources.
 const (
-	KindFile    Kind = "file"    // a message file (.eml, a maildir file)
-	KindMbox    Kind = "mbox"    // a message of an mbox file
-	KindZip     Kind = "zip"     // an entry of a zip export
-	KindStdin   Kind = "stdin"   // standard input, or a message of an mbox on it
-	KindIMAP    Kind = "imap"    // a message of an IMAP mailbox
-	KindUnknown Kind = "unknown" // an item that failed before its kind was known
+	SourceFile    Source = "file"    // a message file (.eml, a maildir file)
+	SourceMbox    Source = "mbox"    // a message of an mbox file
+	SourceZip     Source = "zip"     // an entry of a zip export
+	SourceStdin   Source = "stdin"   // standard input, or a message of an mbox on it
+	SourceIMAP    Source = "imap"    // a message of an IMAP mailbox
+	SourceUnknown Source = "unknown" // an item that failed before its source was known
 )
 
 // Item is one message of a source. It is self-contained: it stays readable after the
 // iteration moved on or ended (a file item opens its file when read, an mbox item
 // opens the mbox again and reads its range, zip items open the zip again, stdin and
 // IMAP items hold their bytes), so items can be read concurrently by a worker pool.
-// An item yielded with an error has only its Locator (and Kind) set.
+// An item yielded with an error has only its Locator (and Source) set.
 type Item struct {
 	// Locator names the message, stably: "path" (a file), "path#N" (the Nth message
 	// of an mbox, 1-based), "zip!entry/path", "-", "-#N",
 	// "imap://user@host[:port]/MAILBOX;UID=N". It never holds a password. It is
 	// built from file names and mailbox names: escape it before printing.
 	Locator string
-	// Kind is where the item comes from.
-	Kind Kind
+	// Source is where the item comes from.
+	Source Source
 
 	size   int64
 	open   func() (io.ReadCloser, error)
@@ -293,7 +293,7 @@ func (it *Item) Open() (io.ReadCloser, error) {
 }
 
 // errItem is the item yielded with an error.
-func errItem(loc string, kind Kind) *Item { return &Item{Locator: loc, Kind: kind} }
+func errItem(loc string, src Source) *Item { return &Item{Locator: loc, Source: src} }
 
 // Open enumerates the messages of the source named by name, in a stable order:
 //   - "-": standard input (opts.Stdin or os.Stdin), one message or an mbox;
@@ -326,7 +326,7 @@ func Open(name string, opts *Options) iter.Seq2[*Item, error] {
 		default:
 			fi, err := os.Stat(name)
 			if err != nil {
-				yield(errItem(name, KindUnknown), err)
+				yield(errItem(name, SourceUnknown), err)
 				return
 			}
 			if fi.IsDir() {

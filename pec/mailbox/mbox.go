@@ -154,7 +154,7 @@ func scanMbox(r io.Reader, bufSize int, skip int64, capture bool, max int64, emi
 func mboxFile(name string, o *Options, yield func(*Item, error) bool) bool {
 	f, err := os.Open(name)
 	if err != nil {
-		return yield(errItem(name, KindMbox), err)
+		return yield(errItem(name, SourceMbox), err)
 	}
 	defer f.Close()
 	var skip int64
@@ -166,17 +166,17 @@ func mboxFile(name string, o *Options, yield func(*Item, error) bool) bool {
 	err = scanMbox(f, mboxBufSize, skip, false, o.Limits.MaxMessageBytes, func(m *mboxMsg) bool {
 		loc := fmt.Sprintf("%s#%d", name, m.n)
 		if m.tooLarge {
-			ok = yield(errItem(loc, KindMbox), &LimitError{Limit: "MaxMessageBytes", Max: o.Limits.MaxMessageBytes, Got: m.end - m.start})
+			ok = yield(errItem(loc, SourceMbox), &LimitError{Limit: "MaxMessageBytes", Max: o.Limits.MaxMessageBytes, Got: m.end - m.start})
 			return ok
 		}
-		it := fileItem(name, m.start, m.end-m.start, KindMbox)
+		it := fileItem(name, m.start, m.end-m.start, SourceMbox)
 		it.Locator = loc
 		it.quoted, it.deepQuoted = m.quoted, m.deepQuoted
 		ok = yield(it, nil)
 		return ok
 	})
 	if err != nil && ok {
-		return yield(errItem(name, KindMbox), fmt.Errorf("mailbox: reading mbox: %w", err))
+		return yield(errItem(name, SourceMbox), fmt.Errorf("mailbox: reading mbox: %w", err))
 	}
 	return ok
 }

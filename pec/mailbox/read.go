@@ -208,10 +208,10 @@ func certifiedVariant(raw []byte, deep bool, opts *pec.Options) (*pec.Message, s
 }
 
 // memItem is an item holding its bytes.
-func memItem(loc string, kind Kind, data []byte) *Item {
+func memItem(loc string, src Source, data []byte) *Item {
 	return &Item{
 		Locator: loc,
-		Kind:    kind,
+		Source:  src,
 		size:    int64(len(data)),
 		open: func() (io.ReadCloser, error) {
 			return io.NopCloser(bytes.NewReader(data)), nil

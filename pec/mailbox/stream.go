@@ -9,13 +9,13 @@ import (
 
 // readStdin enumerates standard input.
 func readStdin(r io.Reader, o *Options, yield func(*Item, error) bool) bool {
-	return readStream(r, "-", KindStdin, o, yield)
+	return readStream(r, "-", SourceStdin, o, yield)
 }
 
 // readStream enumerates a stream that cannot be read twice (standard input, a
 // pipe): one message, or an mbox whose messages are read one at a time. Each item
 // holds its bytes, up to Limits.MaxMessageBytes.
-func readStream(r io.Reader, name string, kind Kind, o *Options, yield func(*Item, error) bool) bool {
+func readStream(r io.Reader, name string, kind Source, o *Options, yield func(*Item, error) bool) bool {
 	br := bufio.NewReaderSize(r, mboxBufSize)
 	head, err := br.Peek(sniffBytes)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {

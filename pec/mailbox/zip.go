@@ -20,7 +20,7 @@ import (
 func zipFile(name string, size int64, o *Options, yield func(*Item, error) bool) bool {
 	f, err := os.Open(name)
 	if err != nil {
-		return yield(errItem(name, KindZip), err)
+		return yield(errItem(name, SourceZip), err)
 	}
 	defer f.Close()
 	lim := o.Limits
@@ -28,14 +28,14 @@ func zipFile(name string, size int64, o *Options, yield func(*Item, error) bool)
 	// first, from the end record, so that a zip of millions of entries is refused
 	// before it is allocated.
 	if n, ok := zipEntryCount(f, size); ok && n > uint64(lim.MaxZipEntries) {
-		return yield(errItem(name, KindZip), &LimitError{Limit: "MaxZipEntries", Max: int64(lim.MaxZipEntries), Got: int64(min(n, 1<<62))})
+		return yield(errItem(name, SourceZip), &LimitError{Limit: "MaxZipEntries", Max: int64(lim.MaxZipEntries), Got: int64(min(n, 1<<62))})
 	}
 	zr, err := zip.NewReader(f, size)
 	if err != nil {
-		return yield(errItem(name, KindZip), fmt.Errorf("mailbox: zip: %w", err))
+		return yield(errItem(name, SourceZip), fmt.Errorf("mailbox: zip: %w", err))
 	}
 	if len(zr.File) > lim.MaxZipEntries {
-		return yield(errItem(name, KindZip), &LimitError{Limit: "MaxZipEntries", Max: int64(lim.MaxZipEntries), Got: int64(len(zr.File))})
+		return yield(errItem(name, SourceZip), &LimitError{Limit: "MaxZipEntries", Max: int64(lim.MaxZipEntries), Got: int64(len(zr.File))})
 	}
 	var total int64
 	for _, zf := range zr.File {
@@ -59,7 +59,7 @@ func zipFile(name string, size int64, o *Options, yield func(*Item, error) bool)
 
 // zipEntry checks the limits of one entry, sniffs it and yields its item.
 func zipEntry(f *os.File, name, loc string, zf *zip.File, strict bool, total *int64, lim Limits, yield func(*Item, error) bool) bool {
-	fail := func(err error) bool { return yield(errItem(loc, KindZip), err) }
+	fail := func(err error) bool { return yield(errItem(loc, SourceZip), err) }
 	u, c := int64(zf.UncompressedSize64), int64(zf.CompressedSize64)
 	if u < 0 || c < 0 {
 		return fail(fmt.Errorf("mailbox: zip entry: bad size: %w", zip.ErrFormat))
@@ -122,7 +122,7 @@ func zipEntry(f *os.File, name, loc string, zf *zip.File, strict bool, total *in
 	*total += u
 	return yield(&Item{
 		Locator: loc,
-		Kind:    KindZip,
+		Source:  SourceZip,
 		size:    u,
 		open: func() (io.ReadCloser, error) {
 			f, err := openRange(ent.name, ent.off, ent.csize)
