@@ -4,6 +4,11 @@
 // returns a Go iterator of [Item]s; [Item.Read] reads one with pec, applying the
 // rules of its source.
 //
+// Formats followed: mbox as in RFC 4155 (and the mboxo/mboxrd quoting of its
+// appendix), maildir and Maildir++ as Qmail, Courier and Dovecot store them, zip as
+// in PKWARE's APPNOTE (store and deflate, zip64), IMAP4rev1 (RFC 3501) with
+// imap URLs in the style of RFC 5092, messages as in RFC 5322.
+//
 // Everything is read-only: files are opened for reading, zip exports are read in
 // place (no temporary files), IMAP mailboxes are opened with EXAMINE and bodies
 // fetched with BODY.PEEK[] (RFC 3501), so no flag, \Seen included, ever changes.

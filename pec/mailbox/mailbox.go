@@ -19,8 +19,8 @@ const (
 	// or standard input: 160 MiB, the default of pec.Options.MaxMessageBytes.
 	DefaultMaxMessageBytes = pec.DefaultMaxMessageBytes
 
-	// DefaultMaxZipEntries is the largest number of entries of a zip export that are
-	// read: 200,000. archive/zip holds the central directory in memory (about 200
+	// DefaultMaxZipEntries is the largest number of entries a zip export may have:
+	// 200,000. archive/zip holds the central directory in memory (about 200
 	// bytes per entry), so this also bounds the memory a zip takes.
 	DefaultMaxZipEntries = 200_000
 
