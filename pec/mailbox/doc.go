@@ -47,7 +47,8 @@
 //     [IMAPOptions.Password]; a password in the URL is refused. MAILBOX defaults to
 //     INBOX. Messages are fetched in batches of [IMAPOptions.BatchSize]; each item
 //     holds one message's bytes. Located "imap://user@host[:port]/MAILBOX;UID=N"
-//     (RFC 5092 style).
+//     (RFC 5092 style; an '@' in the user is %40); such a locator, given to Open,
+//     names that message alone (";UIDVALIDITY=V/" before ";UID=N" is checked too).
 //
 // Memory does not grow with the number of messages: directories are listed one at a
 // time, an mbox is scanned through a fixed buffer, and Open keeps nothing of an item

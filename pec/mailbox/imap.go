@@ -40,6 +40,8 @@ type imapURL struct {
 	tls              bool
 	user, host, port string
 	mailbox          string
+	uid              imap.UID // ;UID=N: only that message
+	uidValidity      uint32   // ;UIDVALIDITY=N: the mailbox must still have it
 }
 
 // locator is the RFC 5092 style name of the mailbox, without password.
@@ -55,7 +57,8 @@ func (u *imapURL) locator() string {
 	if u.port != "" {
 		hp += ":" + u.port
 	}
-	return scheme + "://" + url.PathEscape(u.user) + "@" + hp + "/" + (&url.URL{Path: u.mailbox}).EscapedPath()
+	mbox := strings.ReplaceAll((&url.URL{Path: u.mailbox}).EscapedPath(), ";", "%3B")
+	return scheme + "://" + url.User(u.user).String() + "@" + hp + "/" + mbox
 }
 
 // parseIMAPURL parses name. Errors match [ErrBadURL] or [ErrNotLoopback] and never
@@ -86,7 +89,27 @@ func parseIMAPURL(name string) (*imapURL, error) {
 			return nil, fmt.Errorf("%w: bad port", ErrBadURL)
 		}
 	}
-	out.mailbox = strings.TrimPrefix(u.Path, "/")
+	// The path is MAILBOX, optionally followed by the RFC 5092 parameters
+	// ;UIDVALIDITY=V and /;UID=N (an item's locator names its message).
+	parts := strings.Split(strings.TrimPrefix(u.EscapedPath(), "/"), ";")
+	if out.mailbox, err = url.PathUnescape(strings.TrimSuffix(parts[0], "/")); err != nil {
+		return nil, fmt.Errorf("%w: bad mailbox name", ErrBadURL)
+	}
+	for _, p := range parts[1:] {
+		k, v, _ := strings.Cut(strings.TrimSuffix(p, "/"), "=")
+		n, err := strconv.ParseUint(v, 10, 32)
+		if err != nil || n == 0 {
+			return nil, fmt.Errorf("%w: bad ;%s parameter", ErrBadURL, k)
+		}
+		switch strings.ToUpper(k) {
+		case "UID":
+			out.uid = imap.UID(n)
+		case "UIDVALIDITY":
+			out.uidValidity = uint32(n)
+		default:
+			return nil, fmt.Errorf("%w: unknown ;%s parameter", ErrBadURL, k)
+		}
+	}
 	if out.mailbox == "" {
 		out.mailbox = "INBOX"
 	}
@@ -171,16 +194,26 @@ func readIMAP(name string, o *Options, yield func(*Item, error) bool) bool {
 	if err != nil {
 		return fail(fmt.Errorf("mailbox: IMAP EXAMINE %q: %w", u.mailbox, err))
 	}
-	total := sel.NumMessages
+	if u.uidValidity != 0 && sel.UIDValidity != u.uidValidity {
+		return fail(fmt.Errorf("mailbox: IMAP: %q has UIDVALIDITY %d, not %d: its UIDs name other messages now", u.mailbox, sel.UIDValidity, u.uidValidity))
+	}
 	lim := o.Limits
+	if u.uid != 0 {
+		if !imapBatch(c, loc, imap.UIDSetNum(u.uid), lim, yield) {
+			return false
+		}
+		c.Logout().Wait()
+		return true
+	}
+	total := sel.NumMessages
 	n := total
 	if int64(n) > int64(lim.MaxIMAPMessages) {
 		n = uint32(lim.MaxIMAPMessages)
 	}
 	for lo := uint32(1); lo <= n; lo += uint32(batch) {
-		hi := min(lo+uint32(batch)-1, n)
-		if !imapBatch(c, u, loc, lo, hi, lim, yield) {
-			c.Logout().Wait()
+		var seqs imap.SeqSet
+		seqs.AddRange(lo, min(lo+uint32(batch)-1, n))
+		if !imapBatch(c, loc, seqs, lim, yield) {
 			return false
 		}
 	}
@@ -201,15 +234,16 @@ type imapMeta struct {
 	size int64
 }
 
-// imapBatch reads the messages lo..hi (sequence numbers): one FETCH of UID and
-// RFC822.SIZE, then one UID FETCH of BODY.PEEK[] for those within the size limit,
-// each body read into its item as it arrives.
-func imapBatch(c *imapclient.Client, u *imapURL, loc string, lo, hi uint32, lim Limits, yield func(*Item, error) bool) bool {
-	var seqs imap.SeqSet
-	seqs.AddRange(lo, hi)
-	msgs, err := c.Fetch(seqs, &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
+// imapBatch reads the messages of set (sequence numbers, or one UID): one FETCH of
+// UID and RFC822.SIZE, then one UID FETCH of BODY.PEEK[] for those within the size
+// limit, each body read into its item as it arrives.
+func imapBatch(c *imapclient.Client, loc string, set imap.NumSet, lim Limits, yield func(*Item, error) bool) bool {
+	msgs, err := c.Fetch(set, &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
 	if err != nil {
-		return yield(errItem(loc, SourceIMAP), fmt.Errorf("mailbox: IMAP FETCH %d:%d: %w", lo, hi, err))
+		return yield(errItem(loc, SourceIMAP), fmt.Errorf("mailbox: IMAP FETCH %v: %w", set, err))
+	}
+	if uids, ok := set.(imap.UIDSet); ok && len(msgs) == 0 {
+		return yield(errItem(fmt.Sprintf("%s;UID=%v", loc, uids), SourceIMAP), errors.New("mailbox: IMAP: no message with this UID"))
 	}
 	metas := make([]imapMeta, 0, len(msgs))
 	for _, m := range msgs {

@@ -130,6 +130,19 @@ func TestIMAPDovecot(t *testing.T) {
 		assert.True(t, bytes.Equal(msgs[i], b), "item %d", i)
 	}
 
+	t.Run("a locator opens its message", func(t *testing.T) {
+		got := collect(t, fromIMAP[2].loc, opts, f.opts)
+		require.Len(t, got, 1)
+		require.NoError(t, got[0].err)
+		assert.Equal(t, fromIMAP[2].loc, got[0].loc)
+		assert.Equal(t, fromIMAP[2].sum, got[0].sum)
+		for _, bad := range []string{base + "/INBOX;UID=9999", base + "/INBOX;UIDVALIDITY=1/;UID=3"} {
+			got := collect(t, bad, opts, f.opts)
+			require.Len(t, got, 1)
+			assert.Error(t, got[0].err, bad)
+		}
+	})
+
 	t.Run("limits", func(t *testing.T) {
 		n := len(msgs)
 		largest := 0
@@ -253,4 +266,48 @@ func TestIMAPSDovecot(t *testing.T) {
 
 	// imap:// (no TLS) to the same server is refused by the server (ssl = required).
 	assert.Equal(t, map[imap.UID]string{1: "", 2: ""}, flagsOf(t, c, "INBOX"))
+}
+
+func TestParseIMAPURL(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in      string
+		loc     string // the locator of the mailbox; "" when an error is expected
+		mailbox string
+		uid     imap.UID
+		is      error
+	}{
+		{"imap://u@127.0.0.1/INBOX", "imap://u@127.0.0.1/INBOX", "INBOX", 0, nil},
+		{"imap://u@localhost:1143", "imap://u@localhost:1143/INBOX", "INBOX", 0, nil},
+		{"imap://u@[::1]:1143/Posta%20inviata", "imap://u@[::1]:1143/Posta%20inviata", "Posta inviata", 0, nil},
+		{"imaps://u%40example.it@imaps.pec.example.it/INBOX;UID=7", "imaps://u%40example.it@imaps.pec.example.it/INBOX", "INBOX", 7, nil},
+		{"imaps://u@h/A%3BB/;UID=2", "imaps://u@h/A%3BB", "A;B", 2, nil},
+		{"IMAPS://u@h/INBOX;UIDVALIDITY=5/;UID=2", "imaps://u@h/INBOX", "INBOX", 2, nil},
+		{"imap://u@10.0.0.1/INBOX", "", "", 0, ErrNotLoopback},
+		{"imap://u@localhost.example.it/INBOX", "", "", 0, ErrNotLoopback},
+		{"imaps://u:pw@h/INBOX", "", "", 0, ErrBadURL},
+		{"imaps://h/INBOX", "", "", 0, ErrBadURL},
+		{"imaps://u@h:99999/INBOX", "", "", 0, ErrBadURL},
+		{"imaps://u@h/INBOX;UID=x", "", "", 0, ErrBadURL},
+		{"imaps://u@h/INBOX;FOO=1", "", "", 0, ErrBadURL},
+	}
+	for _, tc := range cases {
+		u, err := parseIMAPURL(tc.in)
+		if tc.is != nil {
+			assert.ErrorIs(t, err, tc.is, tc.in)
+			if err != nil {
+				assert.NotContains(t, err.Error(), "pw", tc.in)
+			}
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.loc, u.locator(), tc.in)
+		assert.Equal(t, tc.mailbox, u.mailbox, tc.in)
+		assert.Equal(t, tc.uid, u.uid, tc.in)
+	}
+	// A refused URL's locator never shows the password.
+	for it, err := range Open("imap://u:hunter2@10.0.0.1/INBOX", nil) {
+		assert.Error(t, err)
+		assert.NotContains(t, it.Locator, "hunter2")
+	}
 }
