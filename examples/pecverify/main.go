@@ -4,7 +4,8 @@
 //
 // Usage:
 //
-//	pecverify [-json] [-v] [-j N] [-at RFC3339] [-roots FILE.pem] [-imap-ca FILE] [-extract DIR] PATH...
+//	pecverify [-json] [-v] [-j N] [-at RFC3339] [-roots FILE.pem] [-imap-ca FILE] [-extract DIR]
+//	          [-track] [-summary] [-since T] [-until T] [-now T] [-html FILE] [-lang it|en] PATH...
 //	pecverify -version
 //
 // A PATH is anything package pec/mailbox opens: a message file (.eml, or any file
@@ -39,6 +40,16 @@
 //	              message's attachments (daticert.xml, postacert.eml as stored) and the
 //	              attachments of the original message, with pec.Extract
 //	-version      print the module version and exit
+//
+// Delivery tracking (track.go):
+//
+//	-track        one record per transmission instead of one per message: every
+//	              recipient's delivery state, overdue past the 12/24-hour deadlines
+//	-summary      the providers' daily-report overview instead of the records
+//	-since T, -until T  the period of -track and -summary (RFC 3339)
+//	-now T        the clock of the deadlines (default: the current time)
+//	-html FILE    also write the printable evidence dossier to FILE
+//	-lang it|en   the language of the dossier (default it)
 //
 // # Streaming
 //

@@ -48,10 +48,16 @@ type config struct {
 	paths            []string
 	read             *pec.Options
 	sources          *mailbox.Options
+	// track receives every record when a tracking flag (-track, -summary, -html)
+	// is given, else nil; perMessage is false when -track or -summary replace the
+	// per-message records.
+	track      *trackSink
+	perMessage bool
 }
 
 // usageLine is the synopsis printed by -h and on usage errors.
-const usageLine = "usage: pecverify [-json] [-v] [-j N] [-at RFC3339] [-roots FILE.pem] [-imap-ca FILE] [-extract DIR] PATH...\n" +
+const usageLine = "usage: pecverify [-json] [-v] [-j N] [-at RFC3339] [-roots FILE.pem] [-imap-ca FILE] [-extract DIR]\n" +
+	"                 [-track] [-summary] [-since T] [-until T] [-now T] [-html FILE] [-lang it|en] PATH...\n" +
 	"       pecverify -version\n"
 
 // run is the whole command: it parses args, verifies every message and writes the
@@ -68,6 +74,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	showVersion := fset.Bool("version", false, "print the version and exit")
 	var roots multiFlag
 	fset.Var(&roots, "roots", "add the PEM certificates in `FILE` to the trust anchors (repeatable)")
+	var tc trackConfig
+	tc.registerFlags(fset)
 	fset.Usage = func() {
 		fmt.Fprint(stderr, usageLine)
 		fset.PrintDefaults()
@@ -100,13 +108,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	cfg := &config{
-		jsonOut: *jsonOut,
-		verbose: *verbose,
-		jobs:    *jobs,
-		extract: *extract,
-		paths:   fset.Args(),
-		read:    &pec.Options{Verify: vopts},
-		sources: &mailbox.Options{Stdin: stdin, IMAP: imapOptions(*imapCA)},
+		jsonOut:    *jsonOut,
+		verbose:    *verbose,
+		jobs:       *jobs,
+		extract:    *extract,
+		paths:      fset.Args(),
+		read:       &pec.Options{Verify: vopts},
+		sources:    &mailbox.Options{Stdin: stdin, IMAP: imapOptions(*imapCA)},
+		perMessage: true,
+	}
+	sink, err := newTrackSink(&tc, *jsonOut) // checks the tracking flags, given or not
+	if err != nil {
+		fmt.Fprintf(stderr, "pecverify: %v\n", err)
+		return exitError
+	}
+	if tc.enabled() {
+		cfg.track = sink
+		cfg.perMessage = tc.perMessageOutput()
 	}
 	return verifyAll(cfg, stdout, stderr)
 }
@@ -164,14 +182,19 @@ func verifyAll(cfg *config, stdout, stderr io.Writer) int {
 				extractErr = err
 			}
 		}
+		if cfg.track != nil {
+			cfg.track.add(r.locator, r.msg, r.sum, r.err)
+		}
 		var err error
-		if cfg.jsonOut {
+		switch {
+		case !cfg.perMessage:
+		case cfg.jsonOut:
 			_, err = out.Write(r.line)
 			if err == nil && out.Buffered() > 0 {
 				// A record is out as soon as it is done.
 				err = out.Flush()
 			}
-		} else {
+		default:
 			err = human.add(r.row)
 		}
 		if err != nil {
@@ -187,6 +210,9 @@ func verifyAll(cfg *config, stdout, stderr io.Writer) int {
 	}
 	if writeErr == nil {
 		writeErr = out.Flush()
+	}
+	if writeErr == nil && cfg.track != nil {
+		writeErr = cfg.track.finish(stdout)
 	}
 	if writeErr != nil {
 		fmt.Fprintf(stderr, "pecverify: %v\n", writeErr)
@@ -220,17 +246,21 @@ func readRecord(s source, cfg *config) *record {
 	if r.err != nil {
 		r.msg = nil
 		r.kind = "unreadable"
-		if cfg.jsonOut {
+		switch {
+		case !cfg.perMessage:
+		case cfg.jsonOut:
 			r.line = jsonLine(errorJSON(r.locator, r.err))
-		} else {
+		default:
 			r.row = errorRow(r.locator, r.err)
 		}
 		return r
 	}
 	r.kind = string(r.msg.Kind)
-	if cfg.jsonOut {
+	switch {
+	case !cfg.perMessage:
+	case cfg.jsonOut:
 		r.line = jsonLine(toJSON(r.locator, r.msg, r.sum))
-	} else {
+	default:
 		r.row = rowFor(r.locator, r.msg, cfg.verbose)
 	}
 	return r
