@@ -136,12 +136,17 @@ func TestZipLies(t *testing.T) {
 		{"declares more bytes", uint64(len(big) + 10), crc32.ChecksumIEEE(big), zip.ErrFormat},
 		{"bad checksum", uint64(len(big)), 1, zip.ErrChecksum},
 		{"a bomb", 1 << 40, 0, ErrTooLarge},
+		{"encrypted", uint64(len(big)), crc32.ChecksumIEEE(big), ErrUnsupported},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
 			zw := zip.NewWriter(&b)
-			w, err := zw.CreateRaw(&zip.FileHeader{Name: "cur/1", Method: zip.Deflate,
+			var flags uint16
+			if tc.is == ErrUnsupported {
+				flags = 1
+			}
+			w, err := zw.CreateRaw(&zip.FileHeader{Name: "cur/1", Method: zip.Deflate, Flags: flags,
 				CompressedSize64: uint64(comp.Len()), UncompressedSize64: tc.usize, CRC32: tc.crc})
 			require.NoError(t, err)
 			w.Write(comp.Bytes())

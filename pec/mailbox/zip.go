@@ -64,6 +64,9 @@ func zipEntry(f *os.File, name, loc string, zf *zip.File, strict bool, total *in
 	if u < 0 || c < 0 {
 		return fail(fmt.Errorf("mailbox: zip entry: bad size: %w", zip.ErrFormat))
 	}
+	if zf.Flags&0x1 != 0 { // APPNOTE 4.4.4 bit 0: encrypted
+		return fail(&FormatError{What: "an encrypted zip entry: export the mailbox without a password", Unsupported: true})
+	}
 	if zf.Method != zip.Store && zf.Method != zip.Deflate {
 		if !strict {
 			return true
