@@ -132,12 +132,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // record is the outcome of one message, built by a worker.
 type record struct {
 	locator string
-	msg     *pec.Message // nil when err is set
-	sum     [32]byte
-	err     error
-	kind    string // for the summary: the kind, or "unreadable"
-	line    []byte // the JSON line, with -json
-	row     humanRow
+	// msg is nil when err is set, and once the record is formatted when neither
+	// -extract nor tracking needs it: the records waiting in the reorder window
+	// then hold their output only, not the messages (an IMAP or stdin message
+	// holds its bytes).
+	msg       *pec.Message
+	sum       [32]byte
+	err       error
+	certified bool
+	kind      string // for the summary: the kind, or "unreadable"
+	line      []byte // the JSON line, with -json
+	row       humanRow
 }
 
 // source is one message to read: the item found, or the error found instead.
@@ -175,7 +180,7 @@ func verifyAll(cfg *config, stdout, stderr io.Writer) int {
 		return readRecord(s, cfg)
 	}
 	emit := func(r *record) bool {
-		tl.add(r.kind, r.msg != nil && r.msg.Certified)
+		tl.add(r.kind, r.certified)
 		if extractRoot != "" && r.msg != nil {
 			if err := extractMessage(extractRoot, r.locator, r.msg); err != nil {
 				fmt.Fprintf(stderr, "pecverify: -extract %s: %s\n", clean(r.locator), errorText(err))
@@ -256,12 +261,16 @@ func readRecord(s source, cfg *config) *record {
 		return r
 	}
 	r.kind = string(r.msg.Kind)
+	r.certified = r.msg.Certified
 	switch {
 	case !cfg.perMessage:
 	case cfg.jsonOut:
 		r.line = jsonLine(toJSON(r.locator, r.msg, r.sum))
 	default:
 		r.row = rowFor(r.locator, r.msg, cfg.verbose)
+	}
+	if cfg.extract == "" && cfg.track == nil {
+		r.msg = nil
 	}
 	return r
 }
