@@ -235,14 +235,14 @@ func (s *trackSink) writeTrack(w io.Writer) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		accepted := r.Accepted
-		if accepted == "" {
+		accepted := "accepted " + r.Accepted
+		switch {
+		case r.Rejected:
+			accepted = "NOT ACCEPTED (non-accettazione)"
+		case r.Accepted == "":
 			accepted = "no acceptance receipt"
 		}
-		if r.Rejected {
-			accepted += ", NOT ACCEPTED"
-		}
-		fmt.Fprintf(w, "%s  from %s  accepted %s\n", clean(orDash(r.Subject)), clean(orDash(r.Sender)), accepted)
+		fmt.Fprintf(w, "%s  from %s  %s\n", clean(orDash(r.Subject)), clean(orDash(r.Sender)), accepted)
 		fmt.Fprintf(w, "  identificativo %s\n  msgid %s\n", clean(orDash(r.ID)), clean(orDash(r.MsgID)))
 		rows := [][]string{{"RECIPIENT", "TYPE", "STATE", "OVERDUE", "LAST EVENT"}}
 		for _, rc := range r.Recipients {
