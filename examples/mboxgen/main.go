@@ -11,7 +11,11 @@
 // by pecverify on its own. No real message is used.
 //
 // measure.sh, beside this file, runs the measurements reported by issue 11 (peak
-// RSS, time to first record, -j 2 against -j 1) with it.
+// RSS, time to first record, -j 2 against -j 1) with it. On the 2-CPU development
+// machine, shared with other jobs (load average 3 to 5), it gave: a 100,000-message
+// mbox, peak RSS 35 to 64 MiB, first record after 15 ms, 23 to 46 s; a 100,000-file
+// folder, peak RSS 30 to 32 MiB, first record after 11 to 13 ms, 23 to 41 s; -j 2
+// 1.92x faster than -j 1 on a 20,000-message mbox (best of 5 alternating runs).
 package main
 
 import (
