@@ -1,6 +1,10 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
 	"strings"
 	"time"
 
@@ -24,11 +28,44 @@ type jsonMessage struct {
 	Certified     bool          `json:"certified"`
 	Subject       string        `json:"subject"`
 	RealSender    string        `json:"real_sender"`
+	// Original is postacert.eml (the original message of an envelope, the received
+	// message of an anomaly envelope, the copy in a completa receipt), nil when absent.
+	Original *jsonNested `json:"original"`
+	// Attachments are every leaf part that is not a body text, daticert.xml and
+	// postacert.eml included, in order.
+	Attachments []*jsonAttachment `json:"attachments"`
+	// SHA256 is the hex SHA-256 of the message as stored in its source.
+	SHA256 string `json:"sha256"`
+	// Error is set only on the record of a message that could not be read.
+	Error string `json:"error,omitempty"`
+}
+
+// jsonNested is an attached message: postacert.eml ("original") or another
+// message/rfc822 part (an attachment's "message").
+type jsonNested struct {
+	Subject     string            `json:"subject"`
+	From        string            `json:"from"`
+	MessageID   string            `json:"message_id"`
+	Kind        string            `json:"kind"`
+	Certified   bool              `json:"certified"`
+	Attachments []*jsonAttachment `json:"attachments"`
+}
+
+type jsonAttachment struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	// Size is the size of the decoded content, SHA256 its hex SHA-256; -1 and ""
+	// when the content could not be read.
+	Size    int64       `json:"size"`
+	SHA256  string      `json:"sha256"`
+	Message *jsonNested `json:"message"`
 }
 
 type jsonSignature struct {
-	Status      string `json:"status"`
-	Reason      string `json:"reason"`
+	Status string `json:"status"`
+	Reason string `json:"reason"`
+	// ReasonCode is the stable code of Reason ("" when valid).
+	ReasonCode  string `json:"reason_code"`
 	Signer      string `json:"signer"`
 	Provider    string `json:"provider"`
 	SigningTime string `json:"signing_time"`
@@ -62,9 +99,11 @@ type jsonFinding struct {
 	Detail string `json:"detail"`
 }
 
-func toJSON(path string, m *pec.Message) jsonMessage {
+// toJSON is the record of message m, read from locator path, whose bytes as stored
+// have SHA-256 sum. It reads every attachment (Attachment.Open) to hash it.
+func toJSON(path string, m *pec.Message, sum [32]byte) *jsonMessage {
 	v := m.Verification
-	out := jsonMessage{
+	out := &jsonMessage{
 		Path:          path,
 		Kind:          string(m.Kind),
 		Virus:         m.Virus,
@@ -83,6 +122,7 @@ func toJSON(path string, m *pec.Message) jsonMessage {
 	}
 	if v.Err != nil {
 		out.Signature.Reason = v.Err.Error()
+		out.Signature.ReasonCode = reasonCode(v.Err)
 	}
 	if v.Signer != nil {
 		out.Signature.Signer = v.Signer.Subject.String()
@@ -115,7 +155,124 @@ func toJSON(path string, m *pec.Message) jsonMessage {
 		d.Ricezione = append(d.Ricezione, c.Receptions...)
 		out.Daticert = d
 	}
+	nested := map[*pec.Message]*jsonNested{}
+	out.Attachments = attachmentsJSON(m.Attachments, nested)
+	if m.Original != nil {
+		out.Original = nestedJSON(m.Original, nested)
+	}
+	out.SHA256 = hex.EncodeToString(sum[:])
 	return out
+}
+
+// errorJSON is the record of a message that could not be read: every key of the
+// contract is there, empty, with certified false and the error.
+func errorJSON(path string, err error) *jsonMessage {
+	return &jsonMessage{
+		Path:        path,
+		Findings:    []jsonFinding{},
+		Attachments: []*jsonAttachment{},
+		Error:       errorText(err),
+	}
+}
+
+// nestedJSON describes an attached message; seen holds those already described, so
+// postacert.eml, both Original and an attachment, is read and hashed once.
+func nestedJSON(m *pec.Message, seen map[*pec.Message]*jsonNested) *jsonNested {
+	if n, ok := seen[m]; ok {
+		return n
+	}
+	n := &jsonNested{
+		Subject:   m.Subject,
+		MessageID: m.Keys.MessageID,
+		Kind:      string(m.Kind),
+		Certified: m.Certified,
+	}
+	seen[m] = n
+	if from, err := m.Header.Text("From"); err == nil {
+		n.From = from
+	} else {
+		n.From = m.Header.Get("From")
+	}
+	n.Attachments = attachmentsJSON(m.Attachments, seen)
+	return n
+}
+
+func attachmentsJSON(atts []pec.Attachment, seen map[*pec.Message]*jsonNested) []*jsonAttachment {
+	out := make([]*jsonAttachment, 0, len(atts))
+	for i := range atts {
+		a := &atts[i]
+		j := &jsonAttachment{Name: a.Name, ContentType: a.ContentType, Size: -1}
+		if n, sum, err := hashAttachment(a); err == nil {
+			j.Size, j.SHA256 = n, sum
+		}
+		if a.Message != nil {
+			j.Message = nestedJSON(a.Message, seen)
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+// hashAttachment returns the size and the hex SHA-256 of a's decoded content.
+func hashAttachment(a *pec.Attachment) (int64, string, error) {
+	r, err := a.Open()
+	if err != nil {
+		return 0, "", err
+	}
+	defer r.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, r)
+	if err != nil {
+		return 0, "", err
+	}
+	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// reasonCode is the stable code of a verification error: the kebab-case name of the
+// envelope sentinel it matches, "error" for any other error, "" for nil.
+// replaced by envelope.ReasonCode at merge
+func reasonCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	codes := []struct {
+		err  error
+		code string
+	}{
+		{envelope.ErrNotSigned, "not-signed"},
+		{envelope.ErrMalformed, "malformed"},
+		{envelope.ErrTooLarge, "too-large"},
+		{envelope.ErrDigestMismatch, "digest-mismatch"},
+		{envelope.ErrBadSignature, "bad-signature"},
+		{envelope.ErrSignerNotFound, "signer-not-found"},
+		{envelope.ErrSignerCount, "signer-count"},
+		{envelope.ErrUnsupportedAlgorithm, "unsupported-algorithm"},
+		{envelope.ErrUnknownAuthority, "unknown-authority"},
+		{envelope.ErrCertExpired, "expired-at-signing-time"},
+		{envelope.ErrCertNotYetValid, "not-yet-valid"},
+		{envelope.ErrAnchorNotValidAt, "anchor-not-valid-at"},
+		{envelope.ErrCAConstraint, "ca-constraint"},
+		{envelope.ErrNameConstraint, "name-constraint"},
+		{envelope.ErrKeyUsage, "key-usage"},
+		{envelope.ErrExtKeyUsage, "ext-key-usage"},
+		{envelope.ErrSenderMismatch, "sender-mismatch"},
+		{envelope.ErrNoSigningTime, "no-signing-time"},
+	}
+	var ve *envelope.VerifyError
+	if errors.As(err, &ve) && ve.Reason != nil {
+		err = ve.Reason
+	}
+	for _, rc := range codes {
+		if err == rc.err {
+			return rc.code
+		}
+	}
+	for _, rc := range codes {
+		if errors.Is(err, rc.err) {
+			return rc.code
+		}
+	}
+	return "error"
 }
 
 // digestName is the message digest algorithm of the signature as the JSON contract

@@ -1,18 +1,23 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/sigillo/sigillo/envelope"
 	"github.com/sigillo/sigillo/pec"
-	"github.com/sigillo/sigillo/receipt"
+	"github.com/sigillo/sigillo/pec/mailbox"
 )
 
 // Exit statuses.
@@ -22,83 +27,305 @@ const (
 	exitError        = 2
 )
 
+// windowPerWorker sizes the reorder window: at most windowPerWorker*N records wait
+// for an earlier one before the reading of new messages pauses.
+const windowPerWorker = 4
+
+// imapPasswordEnv is the environment variable holding the IMAP password. It is
+// never taken from the command line, and never printed.
+const imapPasswordEnv = "PECVERIFY_IMAP_PASSWORD"
+
 type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
+// config is the parsed command line.
+type config struct {
+	jsonOut, verbose bool
+	jobs             int
+	extract          string
+	paths            []string
+	read             *pec.Options
+	sources          *mailbox.Options
+	// track receives every record when a tracking flag (-track, -summary, -html)
+	// is given, else nil; perMessage is false when -track or -summary replace the
+	// per-message records.
+	track      *trackSink
+	perMessage bool
+}
+
+// usageLine is the synopsis printed by -h and on usage errors.
+const usageLine = "usage: pecverify [-json] [-v] [-j N] [-at RFC3339] [-roots FILE.pem] [-imap-ca FILE] [-extract DIR]\n" +
+	"                 [-track] [-summary] [-since T] [-until T] [-now T] [-html FILE] [-lang it|en] PATH...\n" +
+	"       pecverify -version\n"
+
 // run is the whole command: it parses args, verifies every message and writes the
-// report to stdout and problems to stderr. It returns the exit status.
-func run(args []string, stdout, stderr io.Writer) int {
+// records to stdout and problems to stderr. It returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("pecverify", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	jsonOut := fset.Bool("json", false, "print one JSON object per message")
 	verbose := fset.Bool("v", false, "print details under each message")
 	at := fset.String("at", "", "verify as of this `time` (RFC 3339) instead of the signing time")
+	jobs := fset.Int("j", runtime.NumCPU(), "verify with `N` workers (output order is kept)")
+	imapCA := fset.String("imap-ca", "", "trust the PEM CA certificates in `FILE` for imaps:// besides the system roots")
+	extract := fset.String("extract", "", "write the evidence of each message (postacert.eml, attachments, daticert.xml) under `DIR`")
+	showVersion := fset.Bool("version", false, "print the version and exit")
 	var roots multiFlag
 	fset.Var(&roots, "roots", "add the PEM certificates in `FILE` to the trust anchors (repeatable)")
+	var tc trackConfig
+	tc.registerFlags(fset)
 	fset.Usage = func() {
-		fmt.Fprintf(stderr, "usage: pecverify [-json] [-v] [-at RFC3339] [-roots FILE.pem] PATH...\n")
+		fmt.Fprint(stderr, usageLine)
 		fset.PrintDefaults()
+		fmt.Fprintf(stderr, "The IMAP password is read from $%s.\n", imapPasswordEnv)
 	}
 	if err := fset.Parse(args); err != nil {
 		return exitError
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, version())
+		return exitCertified
 	}
 	if fset.NArg() == 0 {
 		fset.Usage()
 		return exitError
 	}
-
+	if *jobs < 1 {
+		fmt.Fprintf(stderr, "pecverify: -j %d: want at least 1\n", *jobs)
+		return exitError
+	}
 	vopts, err := verifyOptions(*at, roots)
 	if err != nil {
 		fmt.Fprintf(stderr, "pecverify: %v\n", err)
 		return exitError
 	}
-	opts := &pec.Options{Verify: vopts}
-
-	status := exitCertified
-	report := func(err error) {
+	if *imapCA != "" {
+		if _, err := os.Stat(*imapCA); err != nil {
+			fmt.Fprintf(stderr, "pecverify: -imap-ca: %v\n", err)
+			return exitError
+		}
+	}
+	cfg := &config{
+		jsonOut:    *jsonOut,
+		verbose:    *verbose,
+		jobs:       *jobs,
+		extract:    *extract,
+		paths:      fset.Args(),
+		read:       &pec.Options{Verify: vopts},
+		sources:    &mailbox.Options{Stdin: stdin, IMAP: imapOptions(*imapCA)},
+		perMessage: true,
+	}
+	sink, err := newTrackSink(&tc, *jsonOut) // checks the tracking flags, given or not
+	if err != nil {
 		fmt.Fprintf(stderr, "pecverify: %v\n", err)
-		status = exitError
+		return exitError
 	}
-	var results []result
-	for _, src := range collect(fset.Args(), report) {
-		m, err := readSource(src, opts)
-		if err != nil {
-			report(fmt.Errorf("%s: %w", src.path, err))
-			continue
+	if tc.enabled() {
+		cfg.track = sink
+		cfg.perMessage = tc.perMessageOutput()
+	}
+	return verifyAll(cfg, stdout, stderr)
+}
+
+// record is the outcome of one message, built by a worker.
+type record struct {
+	locator string
+	// msg is nil when err is set, and once the record is formatted when neither
+	// -extract nor tracking needs it: the records waiting in the reorder window
+	// then hold their output only, not the messages (an IMAP or stdin message
+	// holds its bytes).
+	msg       *pec.Message
+	sum       [32]byte
+	err       error
+	certified bool
+	kind      string // for the summary: the kind, or "unreadable"
+	line      []byte // the JSON line, with -json
+	row       humanRow
+}
+
+// source is one message to read: the item found, or the error found instead.
+type source struct {
+	item *mailbox.Item
+	err  error
+}
+
+// verifyAll reads every message of every path with a pool of workers and writes the
+// records in input order as they are done.
+func verifyAll(cfg *config, stdout, stderr io.Writer) int {
+	out := bufio.NewWriter(stdout)
+	human := &humanWriter{w: out}
+	var tl tally
+	var writeErr, extractErr error
+	var extractRoot string
+	if cfg.extract != "" {
+		if err := os.MkdirAll(cfg.extract, 0o755); err != nil {
+			fmt.Fprintf(stderr, "pecverify: -extract: %v\n", err)
+			return exitError
 		}
-		if !m.Certified && status == exitCertified {
-			status = exitNotCertified
-		}
-		results = append(results, result{path: src.path, msg: m})
+		extractRoot = cfg.extract
 	}
 
-	if *jsonOut {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		for _, r := range results {
-			if err := enc.Encode(toJSON(r.path, r.msg)); err != nil {
-				report(err)
+	produce := func(yield func(source) bool) {
+		for _, p := range cfg.paths {
+			for it, err := range mailbox.Open(p, cfg.sources) {
+				if !yield(source{it, err}) {
+					return
+				}
 			}
 		}
-	} else {
-		writeHuman(stdout, results, *verbose)
 	}
-	return status
+	work := func(s source) *record {
+		return readRecord(s, cfg)
+	}
+	emit := func(r *record) bool {
+		tl.add(r.kind, r.certified)
+		if extractRoot != "" && r.msg != nil {
+			if err := extractMessage(extractRoot, r.locator, r.msg); err != nil {
+				fmt.Fprintf(stderr, "pecverify: -extract %s: %s\n", clean(r.locator), errorText(err))
+				extractErr = err
+			}
+		}
+		if cfg.track != nil {
+			cfg.track.add(r.locator, r.msg, r.sum, r.err)
+		}
+		var err error
+		switch {
+		case !cfg.perMessage:
+		case cfg.jsonOut:
+			_, err = out.Write(r.line)
+			if err == nil && out.Buffered() > 0 {
+				// A record is out as soon as it is done.
+				err = out.Flush()
+			}
+		default:
+			err = human.add(r.row)
+		}
+		if err != nil {
+			writeErr = err
+			return false
+		}
+		return true
+	}
+	ordered(cfg.jobs, windowPerWorker*cfg.jobs, produce, work, emit)
+
+	if writeErr == nil && !cfg.jsonOut {
+		writeErr = human.flush()
+	}
+	if writeErr == nil {
+		writeErr = out.Flush()
+	}
+	if writeErr == nil && cfg.track != nil {
+		writeErr = cfg.track.finish(stdout)
+	}
+	if writeErr != nil {
+		fmt.Fprintf(stderr, "pecverify: %v\n", writeErr)
+		return exitError
+	}
+	if tl.total() == 0 {
+		fmt.Fprintf(stderr, "pecverify: no message found in %s\n", clean(strings.Join(cfg.paths, " ")))
+		return exitError
+	}
+	if !cfg.jsonOut {
+		fmt.Fprintf(stderr, "pecverify: %s\n", tl.String())
+	}
+	if tl.notCertified > 0 || extractErr != nil {
+		return exitNotCertified
+	}
+	return exitCertified
 }
 
-type result struct {
-	path string
-	msg  *pec.Message
+// readRecord reads and verifies one message and formats its record.
+func readRecord(s source, cfg *config) *record {
+	r := &record{err: s.err}
+	if s.item != nil {
+		r.locator = s.item.Locator
+	}
+	if r.err == nil {
+		r.msg, r.sum, r.err = s.item.Read(cfg.read)
+		if r.err == nil && r.msg == nil {
+			r.err = errors.New("no message")
+		}
+	}
+	if r.err != nil {
+		r.msg = nil
+		r.kind = "unreadable"
+		switch {
+		case !cfg.perMessage:
+		case cfg.jsonOut:
+			r.line = jsonLine(errorJSON(r.locator, r.err))
+		default:
+			r.row = errorRow(r.locator, r.err)
+		}
+		return r
+	}
+	r.kind = string(r.msg.Kind)
+	r.certified = r.msg.Certified
+	switch {
+	case !cfg.perMessage:
+	case cfg.jsonOut:
+		r.line = jsonLine(toJSON(r.locator, r.msg, r.sum))
+	default:
+		r.row = rowFor(r.locator, r.msg, cfg.verbose)
+	}
+	if cfg.extract == "" && cfg.track == nil {
+		r.msg = nil
+	}
+	return r
 }
 
-func readSource(src source, opts *pec.Options) (*pec.Message, error) {
-	if src.file != "" {
-		// ReadFile verifies a large message in streaming mode, in bounded memory.
-		return pec.ReadFile(src.file, opts)
+func jsonLine(v *jsonMessage) []byte {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Every field is a string, a bool or a number: this cannot happen.
+		panic(err)
 	}
-	return pec.Read(bytes.NewReader(src.data), opts)
+	return []byte(b.String())
+}
+
+// extractMessage writes the evidence of m under root, in a new folder named after
+// the locator (made safe; "name (2)" and so on when it exists).
+func extractMessage(root, locator string, m *pec.Message) error {
+	name := folderName(locator)
+	for n := 1; ; n++ {
+		try := name
+		if n > 1 {
+			try = fmt.Sprintf("%s (%d)", name, n)
+		}
+		dir := filepath.Join(root, try)
+		err := os.Mkdir(dir, 0o755)
+		if err == nil {
+			_, err = pec.Extract(m, dir, nil)
+			return err
+		}
+		if !errors.Is(err, fs.ErrExist) || n >= 10000 {
+			return err
+		}
+	}
+}
+
+// folderName is the folder of a message under -extract: its locator without the
+// leading "./", "../" and "/", made safe by pec.SafeFileName.
+func folderName(locator string) string {
+	s := filepath.ToSlash(locator)
+	for {
+		switch {
+		case strings.HasPrefix(s, "../"):
+			s = s[3:]
+		case strings.HasPrefix(s, "./"):
+			s = s[2:]
+		case strings.HasPrefix(s, "/"):
+			s = s[1:]
+		default:
+			if s = pec.SafeFileName(s); s == "" {
+				s = "message"
+			}
+			return s
+		}
+	}
 }
 
 func verifyOptions(at string, roots []string) (*envelope.VerifyOptions, error) {
@@ -126,109 +353,27 @@ func verifyOptions(at string, roots []string) (*envelope.VerifyOptions, error) {
 	return vo, nil
 }
 
-// kindLabel is the kind column: kind, "/virus" for virus variants, "/FORM" for the
-// form of a delivery receipt.
-func kindLabel(m *pec.Message) string {
-	s := string(m.Kind)
-	if m.Virus && m.Kind != receipt.KindRilevazioneVirus {
-		s += "/virus"
+// version is the -version line: the module version from the build information, with
+// the VCS revision when the binary was built from a checkout.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "pecverify (no build information)"
 	}
-	if m.Kind == receipt.KindAvvenutaConsegna && m.Form != "" {
-		s += "/" + string(m.Form)
-	}
-	return s
-}
-
-// verdict is certified, uncertified (valid signature, kind not resting on signed
-// data) or the signature status.
-func verdict(m *pec.Message) string {
-	switch {
-	case m.Certified:
-		return "certified"
-	case m.Verification.Status == envelope.StatusValid:
-		return "uncertified"
-	}
-	return m.Verification.Status.String()
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-func utc(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-func writeHuman(w io.Writer, results []result, verbose bool) {
-	rows := make([][]string, len(results))
-	var width [5]int
-	for i, r := range results {
-		m := r.msg
-		rows[i] = []string{r.path, kindLabel(m), verdict(m), orDash(m.Verification.Provider), orDash(utc(m.Verification.SigningTime)), m.Subject}
-		for c := range width {
-			width[c] = max(width[c], len(rows[i][c]))
+	v := "pecverify " + bi.Main.Path + " " + bi.Main.Version
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
 		}
 	}
-	for i, row := range rows {
-		var b strings.Builder
-		for c := range width {
-			b.WriteString(row[c])
-			b.WriteString(strings.Repeat(" ", width[c]-len(row[c])+2))
-		}
-		b.WriteString(row[5])
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-		if verbose {
-			writeDetails(w, results[i].msg)
-		}
+	if rev != "" {
+		v += " (" + rev[:min(12, len(rev))] + dirty + ")"
 	}
-}
-
-func writeDetails(w io.Writer, m *pec.Message) {
-	line := func(k, v string) {
-		if v != "" {
-			fmt.Fprintf(w, "    %-18s %s\n", k+":", v)
-		}
-	}
-	v := m.Verification
-	line("signature", v.Status.String())
-	if v.Err != nil {
-		line("reason", v.Err.Error())
-	}
-	if v.Signer != nil {
-		line("signer", v.Signer.Subject.String())
-	}
-	line("digest", digestName(v))
-	line("real sender", m.RealSender)
-	line("original subject", m.OriginalSubject)
-	if c := m.Daticert; c != nil {
-		line("tipo", fmt.Sprintf("%s (errore %s)", c.Type, c.Error))
-		line("identificativo", c.ID)
-		line("msgid", c.MsgID)
-		line("mittente", c.Sender)
-		for _, r := range c.Recipients {
-			line("destinatario", fmt.Sprintf("%s (%s)", r.Address, r.Type))
-		}
-		line("data", c.Date.Format(time.RFC3339))
-		line("gestore", c.Provider)
-		line("ricevuta", string(c.Receipt))
-		line("consegna", c.Delivery)
-		for _, r := range c.Receptions {
-			line("ricezione", r)
-		}
-		line("errore-esteso", c.ExtendedError)
-	} else if m.DaticertErr != nil {
-		line("daticert", m.DaticertErr.Error())
-	}
-	if o := m.Original; o != nil {
-		line("original", fmt.Sprintf("%s (%s)", o.Subject, o.Kind))
-	}
-	for _, f := range m.Findings {
-		line("finding", f.Code+": "+f.Detail)
-	}
+	return v + " " + bi.GoVersion
 }
