@@ -211,6 +211,8 @@ func TestReadRules(t *testing.T) {
 	good := marshalCert(t, rulesCert())
 	early := rulesCert()
 	early.Date = signer.NotBefore.Add(-time.Hour).In(rulesTime.Location())
+	controlChar := bytes.Replace(good, []byte("<oggetto>Contratto di fornitura"), []byte("<oggetto>Contratto\x01di fornitura"), 1)
+	require.NotEqual(t, good, controlChar)
 	const subject = "ACCETTAZIONE: Contratto di fornitura"
 
 	tests := []struct {
@@ -249,6 +251,9 @@ func TestReadRules(t *testing.T) {
 		{name: "rule 6: encoded and folded subject agrees", raw: func(t *testing.T) []byte {
 			return rw.sign(t, good, "=?utf-8?q?ACCETTAZIONE:_Contratto_di?=\r\n  fornitura", nil, "")
 		}, certified: true, absent: []string{CodeSubjectMismatch}},
+		{name: "rule 7: control character in oggetto (Register.it)", raw: func(t *testing.T) []byte {
+			return rw.sign(t, controlChar, "ACCETTAZIONE: Contratto\x01di fornitura", nil, "")
+		}, certified: true, want: []string{CodeDaticertControlChar}, absent: []string{CodeDaticertUnparsable, CodeDaticertInvalid, CodeSubjectMismatch}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
