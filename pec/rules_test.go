@@ -214,10 +214,19 @@ func TestReadRules(t *testing.T) {
 	controlChar := bytes.Replace(good, []byte("<oggetto>Contratto di fornitura"), []byte("<oggetto>Contratto\x01di fornitura"), 1)
 	require.NotEqual(t, good, controlChar)
 	const subject = "ACCETTAZIONE: Contratto di fornitura"
+	noReplyTo := rulesCert()
+	noReplyTo.ReplyTo = ""
+	namespaced := bytes.Replace(good, []byte("<postacert "), []byte(`<postacert xmlns="urn:example" `), 1)
+	require.NotEqual(t, good, namespaced)
+	clock := func(now time.Time) *Options {
+		return &Options{Verify: &envelope.VerifyOptions{Trust: rw.w.Trust(), Now: func() time.Time { return now }}}
+	}
 
 	tests := []struct {
 		name      string
 		raw       func(t *testing.T) []byte
+		opts      *Options        // rw.opts when nil
+		status    envelope.Status // StatusValid when 0 (StatusMalformed, never expected here)
 		certified bool
 		want      []string // finding codes that must be present
 		absent    []string // finding codes that must not be present
@@ -254,15 +263,37 @@ func TestReadRules(t *testing.T) {
 		{name: "rule 7: control character in oggetto (Register.it)", raw: func(t *testing.T) []byte {
 			return rw.sign(t, controlChar, "ACCETTAZIONE: Contratto\x01di fornitura", nil, "")
 		}, certified: true, want: []string{CodeDaticertControlChar}, absent: []string{CodeDaticertUnparsable, CodeDaticertInvalid, CodeSubjectMismatch}},
+		{name: "rule 7: namespaced daticert is unreadable", raw: func(t *testing.T) []byte {
+			return rw.sign(t, namespaced, subject, nil, "")
+		}, want: []string{CodeDaticertUnparsable}},
+		{name: "rule 7: empty risposte (Aruba 2026 acceptance receipts)", raw: func(t *testing.T) []byte {
+			return rw.sign(t, marshalCert(t, noReplyTo), subject, nil, "")
+		}, certified: true, absent: []string{CodeDaticertInvalid}},
+		{name: "rule 4: signingTime later than the verification clock", raw: func(t *testing.T) []byte {
+			return rw.sign(t, good, subject, nil, "")
+		}, opts: clock(rulesTime.Add(-time.Hour)), status: envelope.StatusUntrusted},
+		{name: "rule 4: signingTime within the tolerance of the clock", raw: func(t *testing.T) []byte {
+			return rw.sign(t, good, subject, nil, "")
+		}, opts: clock(rulesTime.Add(-envelope.DefaultTimeTolerance)), certified: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m, err := Read(bytes.NewReader(tt.raw(t)), rw.opts)
+			opts := tt.opts
+			if opts == nil {
+				opts = rw.opts
+			}
+			m, err := Read(bytes.NewReader(tt.raw(t)), opts)
 			require.NoError(t, err)
-			assert.Equal(t, envelope.StatusValid, m.Verification.Status, "%v", m.Verification.Err)
+			if tt.status == 0 {
+				tt.status = envelope.StatusValid
+			}
+			assert.Equal(t, tt.status, m.Verification.Status, "%v", m.Verification.Err)
 			assert.Equal(t, receipt.KindAccettazione, m.Kind)
 			assert.Equal(t, tt.certified, m.Certified, "%v", m.Findings)
+			if tt.status == envelope.StatusUntrusted {
+				assert.Equal(t, envelope.CodeSigningTimeInFuture, m.Verification.Code)
+			}
 			got := findingCodes(m.Findings)
 			for _, c := range tt.want {
 				assert.Contains(t, got, c)
