@@ -31,7 +31,10 @@ message is not certified ([CodeHeaderAmbiguous], [CodeFromNotOneMailbox]). A
 From that net/mail cannot parse but that holds one angle-addr and no list
 separator, such as "a@b.it <a@b.it>", counts as one mailbox, as package
 envelope reads it. A duplicate Subject, Date, X-Ricevuta or X-Trasporto field
-is a finding ([CodeHeaderDuplicate]); the first one is used.
+is a finding ([CodeHeaderDuplicate]); the first one is used. These checks
+apply to PEC messages and signed messages only: ordinary mail, such as the
+sender's message in postacert.eml, may have a From list (RFC 5322 section
+3.6.2, with Sender).
 
 # One time (rule 4, daticert part)
 
@@ -88,8 +91,13 @@ const (
 
 // checkRules applies the certification rules to m, once its kind, daticert and
 // verification are known: it returns the findings and whether one of them
-// forbids certification.
+// forbids certification. Ordinary mail (no PEC kind, no signature), such as the
+// sender's message inside postacert.eml, is not checked: RFC 5322 allows it a
+// From list.
 func checkRules(m *Message) (fs []Finding, blocked bool) {
+	if m.Kind == receipt.KindNotPEC && (m.Verification == nil || m.Verification.Status == envelope.StatusAbsent) {
+		return nil, false
+	}
 	fs, blocked = checkSender(m.Header)
 	if m.Daticert == nil {
 		return fs, blocked

@@ -227,6 +227,7 @@ func TestReadRules(t *testing.T) {
 		raw       func(t *testing.T) []byte
 		opts      *Options        // rw.opts when nil
 		status    envelope.Status // StatusValid when 0 (StatusMalformed, never expected here)
+		kind      receipt.Kind    // KindAccettazione when ""
 		certified bool
 		want      []string // finding codes that must be present
 		absent    []string // finding codes that must not be present
@@ -239,6 +240,9 @@ func TestReadRules(t *testing.T) {
 		{name: "rule 3: From is a list", raw: func(t *testing.T) []byte {
 			return bytes.Replace(rw.sign(t, good, subject, nil, ""), []byte("From: "+rw.alice.Address()), []byte("From: "+rw.alice.Address()+", someone@pec.example.org"), 1)
 		}, want: []string{CodeFromNotOneMailbox}},
+		{name: "rule 3: ordinary mail with a From list is not checked", raw: func(t *testing.T) []byte {
+			return []byte("From: a@example.it, b@example.it\r\nFrom: c@example.it\r\nSubject: x\r\nSubject: y\r\nContent-Type: text/plain\r\n\r\nhello\r\n")
+		}, status: envelope.StatusAbsent, kind: receipt.KindNotPEC, absent: []string{CodeHeaderAmbiguous, CodeFromNotOneMailbox, CodeHeaderDuplicate}},
 		{name: "rule 3: From is a group", raw: func(t *testing.T) []byte {
 			return bytes.Replace(rw.sign(t, good, subject, nil, ""), []byte("From: "+rw.alice.Address()), []byte("From: gestore: "+rw.alice.Address()+";"), 1)
 		}, want: []string{CodeFromNotOneMailbox}},
@@ -289,7 +293,10 @@ func TestReadRules(t *testing.T) {
 				tt.status = envelope.StatusValid
 			}
 			assert.Equal(t, tt.status, m.Verification.Status, "%v", m.Verification.Err)
-			assert.Equal(t, receipt.KindAccettazione, m.Kind)
+			if tt.kind == "" {
+				tt.kind = receipt.KindAccettazione
+			}
+			assert.Equal(t, tt.kind, m.Kind)
 			assert.Equal(t, tt.certified, m.Certified, "%v", m.Findings)
 			if tt.status == envelope.StatusUntrusted {
 				assert.Equal(t, envelope.CodeSigningTimeInFuture, m.Verification.Code)
