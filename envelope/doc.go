@@ -41,8 +41,9 @@
 //     cross-checked against the Date header and the daticert.xml data; a
 //     difference beyond VerifyOptions.TimeTolerance ([DefaultTimeTolerance]) is a
 //     finding, not a failure. Once a path is accepted, the signingTime must not
-//     be later than the verification clock (VerifyOptions.Now, time.Now when nil)
-//     plus the tolerance ([ErrSigningTimeInFuture]), and the signingTime (exactly)
+//     be later than the verification clock (VerifyOptions.Now, time.Now when nil),
+//     nor than VerifyOptions.At when set, plus the tolerance
+//     ([ErrSigningTimeInFuture]), and the signingTime (exactly)
 //     and the Date header (within the tolerance) must fall within the signer
 //     certificate's validity, which matters when the path is evaluated at
 //     VerifyOptions.At ([ErrKeyOutsideValidity]). signingTime must be a UTCTime

@@ -282,8 +282,12 @@ func checkSigningTimes(r *Report, s *Signed, leaf *x509.Certificate, o VerifyOpt
 			now = o.Now
 		}
 		if n := now(); st.After(n.Add(o.TimeTolerance)) {
-			return verr(ErrSigningTimeInFuture, leaf, "signingTime %s is later than the verification time %s plus %s",
+			return verr(ErrSigningTimeInFuture, leaf, "signingTime %s is later than the verification clock %s plus %s",
 				st.UTC().Format(time.RFC3339), n.UTC().Format(time.RFC3339), o.TimeTolerance)
+		}
+		if !o.At.IsZero() && st.After(o.At.Add(o.TimeTolerance)) {
+			return verr(ErrSigningTimeInFuture, leaf, "signingTime %s is later than the evaluation time %s plus %s",
+				st.UTC().Format(time.RFC3339), o.At.UTC().Format(time.RFC3339), o.TimeTolerance)
 		}
 		if !o.At.IsZero() && (st.Before(leaf.NotBefore) || st.After(leaf.NotAfter)) {
 			return verr(ErrKeyOutsideValidity, leaf, "signingTime %s outside the validity %s to %s",

@@ -48,8 +48,8 @@ type VerifyOptions struct {
 	// multipart/mixed (relay wrapping).
 	NoUnwrap bool
 	// Now is the verification clock: a signingTime later than Now() plus
-	// TimeTolerance fails with ErrSigningTimeInFuture. nil means time.Now; tests
-	// and replays pin it.
+	// TimeTolerance (or than At plus TimeTolerance, when At is set) fails with
+	// ErrSigningTimeInFuture. nil means time.Now; tests and replays pin it.
 	Now func() time.Time
 }
 

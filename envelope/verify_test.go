@@ -330,6 +330,10 @@ func verifyCases(t *testing.T) []verifyCase {
 			opts: pinNow(signTime.Add(-envelope.DefaultTimeTolerance)), status: envelope.StatusValid},
 		{name: "signingTime ahead of the clock by the tolerance and one second", raw: func(t *testing.T) []byte { return build(t, msg{}) },
 			opts: pinNow(signTime.Add(-envelope.DefaultTimeTolerance - time.Second)), status: envelope.StatusUntrusted, reason: envelope.ErrSigningTimeInFuture},
+		{name: "signingTime later than the evaluation time", raw: func(t *testing.T) []byte { return build(t, msg{}) },
+			opts: pinAt(signTime.Add(-time.Hour)), status: envelope.StatusUntrusted, reason: envelope.ErrSigningTimeInFuture},
+		{name: "signingTime later than the evaluation time by the tolerance", raw: func(t *testing.T) []byte { return build(t, msg{}) },
+			opts: pinAt(signTime.Add(-envelope.DefaultTimeTolerance)), status: envelope.StatusValid},
 		{name: "signingTime before the signer validity, evaluated at a valid time", raw: func(t *testing.T) []byte {
 			return build(t, msg{signed: time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC), date: signTime, entity: pecEntity(time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC))})
 		}, opts: pinAt(signTime), status: envelope.StatusUntrusted, reason: envelope.ErrKeyOutsideValidity},
