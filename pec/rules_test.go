@@ -311,3 +311,22 @@ func TestReadRules(t *testing.T) {
 		})
 	}
 }
+
+// FuzzRules checks that the header and subject rules never panic, and that a
+// value accepted as one mailbox is never also reported as a list or group.
+func FuzzRules(f *testing.F) {
+	for _, s := range []string{
+		"posta-certificata@pec.example.it", `"Per conto di: a@b.it" <p@q.it>`, "a@b <a@b>", "g: a@b;",
+		"=?utf-8?q?a:b?= <a@b>", "=?x?", `"\"" <a@b>`, "(a:(b)) a@b", "a@b, c@d", "<<>>", "",
+	} {
+		f.Add(s, "ACCETTAZIONE: "+s)
+	}
+	f.Fuzz(func(t *testing.T, from, subject string) {
+		why := oneMailbox(from)
+		if why == "" && hasUnquoted(from, ':') {
+			t.Fatalf("%q accepted as one mailbox but has an unquoted colon", from)
+		}
+		_ = checkSubject(subject, receipt.KindAccettazione, &daticert.Cert{Subject: from, HasSubject: true})
+		_ = foldSpace(from)
+	})
+}
