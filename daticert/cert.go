@@ -189,6 +189,9 @@ type Cert struct {
 	// Raw holds the bytes Parse read (a copy). It is nil for a Cert built
 	// in code, and Marshal ignores it.
 	Raw []byte
+	// Warnings are the non-fatal problems Parse tolerated, in document
+	// order (nil when none): see [WarningCode]. Marshal ignores them.
+	Warnings []Warning
 }
 
 // ExtendedErrorCode returns the enhanced status code (RFC 3463) at the start

@@ -16,12 +16,14 @@
 // encodes one, and [Cert.Validate] checks one against the rules for its
 // type.
 //
-// Parse never expands entities and never fetches anything: it reads XML
-// with github.com/beevik/etree over encoding/xml, after a byte-level first
-// pass that enforces the limits below and rejects every entity
-// declaration. When that pass is not sure, and whenever Parse reports an
-// error, a second pass with encoding/xml decides exactly and supplies the
-// line and path of the fault.
+// Parse never expands entities and never fetches anything. It reads the
+// bytes in one pass of its own into a small element tree (no per-call
+// buffered reader, a few allocations per document) when the document is
+// plainly well formed UTF-8 within the limits; anything it is not sure of
+// (another encoding, namespaces, an unusual name or reference, any error)
+// is read again with the strict encoding/xml decoder, which decides exactly
+// and supplies the line and path of the fault. github.com/beevik/etree is
+// used only to write ([Cert.Marshal]).
 //
 // # Limits
 //
@@ -40,13 +42,35 @@
 // five XML predefines, yields [ErrEntity], so "billion laughs" and external
 // entity documents fail fast without expansion.
 //
+// A document with control characters in its text is read from a copy in
+// which each is replaced by a character reference, at most 8 times the
+// input (8 MiB at the default MaxBytes).
+//
 // # Encodings
 //
 // UTF-8 is the default and what real files use. A document that declares
 // ISO-8859-1 (or an IANA alias such as latin1) or Windows-1252 (or cp1252)
 // is converted to UTF-8. Any other declared encoding, or bytes that are not
 // valid UTF-8 in a UTF-8 document, yields [ErrEncoding]. A UTF-8 byte order
-// mark is skipped. Marshal always writes UTF-8.
+// mark is skipped; a document that starts with one and declares an encoding
+// other than UTF-8, or that starts with a UTF-16 byte order mark, yields
+// [ErrEncoding]: the bytes and the declaration must agree. Marshal always
+// writes UTF-8.
+//
+// # Strict and tolerant
+//
+// Parse is strict where a reader could be misled: a root element in a
+// namespace (prefixed, or under a default namespace) or any default
+// namespace declaration ([ErrNamespace]), two root elements ([ErrSyntax]),
+// entities ([ErrEntity]) and encodings as above make the document
+// unreadable. It is tolerant where providers are sloppy and the meaning is
+// clear: a C0 control character (other than tab, line feed and carriage
+// return) in the text of an element, which XML 1.0 cannot carry but which
+// a genuine Register.it oggetto had, is read as U+FFFD and reported in
+// [Cert.Warnings] with [WarnControlChar], one warning per element. A
+// control character anywhere else (a tag, an attribute value, a CDATA
+// section, outside the root) is a syntax error, as is a character
+// reference to one (&#1;).
 //
 // # Validation
 //
@@ -59,8 +83,11 @@
 //     instead of rejecting them.
 //   - [RuleMissing]: empty tipo, errore or destinatari/@tipo (Parse fills
 //     the DTD defaults); no recipients; empty mittente, destinatari,
-//     risposte, gestore-emittente, identificativo or ricezione text; a zero
-//     Date; and the required elements of the matrix below.
+//     gestore-emittente, identificativo or ricezione text (a certificate
+//     without a sender, a recipient, an issuer or an identifier certifies
+//     nothing, although the DTD's #PCDATA admits it); a zero Date; and the
+//     required elements of the matrix below. An empty risposte is valid:
+//     the DTD allows it and Aruba's 2026 acceptance receipts have it.
 //   - [RuleNotAllowed]: an element the matrix below forbids for the type.
 //   - [RuleErrorMismatch]: errore does not fit tipo. The four success types
 //     (posta-certificata, accettazione, presa-in-carico, avvenuta-consegna)
@@ -100,8 +127,9 @@
 //     writes the DTD order.
 //   - Unknown elements and attributes are ignored, as are comments,
 //     processing instructions and a DOCTYPE without entity declarations
-//     (a plain <!DOCTYPE postacert SYSTEM "..."> is fine). Namespace
-//     prefixes on elements are ignored; real files have none.
+//     (a plain <!DOCTYPE postacert SYSTEM "..."> is fine). A prefixed
+//     element below the root is an unknown element, never one of the DTD's;
+//     real files have no namespaces.
 //   - Text and attribute values are trimmed of XML white space; text
 //     split by comments or child elements is joined.
 //   - msgid is accepted with or without angle brackets; MsgID strips one

@@ -21,6 +21,11 @@ var (
 	ErrEntity = errors.New("daticert: entity declarations and references are not allowed")
 	// ErrSyntax means the input is not well-formed XML.
 	ErrSyntax = errors.New("daticert: XML syntax error")
+	// ErrNamespace means the root element is in a namespace (a prefix, or a
+	// default namespace in scope) or an element declares a default namespace:
+	// the DTD has none, and a namespaced postacert is not the document the
+	// rules define.
+	ErrNamespace = errors.New("daticert: XML namespaces are not allowed")
 	// ErrRoot means the root element is not postacert.
 	ErrRoot = errors.New("daticert: root element is not postacert")
 	// ErrMissing means a required element, attribute or value is absent

@@ -61,6 +61,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(Marshal(c)): %v\n%s", err, out)
 		}
 		c.Raw, c2.Raw = nil, nil
+		c.Warnings = nil // Marshal writes U+FFFD for a control character: nothing to warn about
 		require.Equal(t, c, c2)
 		out2, err := c2.Marshal()
 		require.NoError(t, err)

@@ -125,7 +125,15 @@ func TestParseErrors(t *testing.T) {
 		{"only declaration", `<?xml version="1.0"?>`, daticert.ErrSyntax, "", 0},
 		{"not XML", "hello", daticert.ErrSyntax, "", 1},
 		{"XML 1.1", strings.Replace(base, `version="1.0"`, `version="1.1"`, 1), daticert.ErrSyntax, "", 0},
-		{"control character", repl("Other PEC", "Other\x01PEC"), daticert.ErrSyntax, "postacert/dati/gestore-emittente", 11},
+		{"control character in an attribute", repl(`zona="+0200"`, "zona=\"+02\x0100\""), daticert.ErrSyntax, "postacert/dati", 12},
+		{"control character in a CDATA section", repl("Other PEC S.r.l.", "<![CDATA[Other\x01PEC]]>"), daticert.ErrSyntax, "postacert/dati/gestore-emittente", 11},
+		{"control character outside the root", base + "\x01\n", daticert.ErrSyntax, "", 23},
+		{"namespace prefix on the root", strings.NewReplacer("<postacert ", `<p:postacert xmlns:p="urn:x" `, "</postacert>", "</p:postacert>").Replace(base), daticert.ErrNamespace, "postacert", 2},
+		{"undeclared prefix on the root", strings.NewReplacer("<postacert ", `<p:postacert `, "</postacert>", "</p:postacert>").Replace(base), daticert.ErrNamespace, "postacert", 2},
+		{"default namespace on the root", repl("<postacert ", `<postacert xmlns="urn:x" `), daticert.ErrNamespace, "postacert", 2},
+		{"default namespace on a child", repl("<dati>", `<dati xmlns="urn:x">`), daticert.ErrNamespace, "postacert/dati/@xmlns", 10},
+		{"ISO-8859-1 declared after a UTF-8 byte order mark", "\xef\xbb\xbf" + repl(`encoding="UTF-8"`, `encoding="ISO-8859-1"`), daticert.ErrEncoding, "", 0},
+		{"UTF-16 byte order mark", "\xff\xfe" + base, daticert.ErrEncoding, "", 1},
 	}
 	tests[0].doc = strings.Replace(strings.ReplaceAll(base, "</postacert>", "</postacerta>"), "<postacert ", "<postacerta ", 1)
 	tests[0].err, tests[0].path, tests[0].line = daticert.ErrRoot, "postacerta", 2
@@ -280,7 +288,9 @@ func TestParseLenient(t *testing.T) {
 		{"zone limit", repl(base, `zona="+0200"`, `zona="+1459"`), func(c *daticert.Cert) {
 			c.Date = time.Date(2025, 6, 3, 9, 15, 45, 0, zone("+1459", 14*3600+59*60))
 		}},
-		{"namespace prefix", strings.NewReplacer("<postacert ", `<p:postacert xmlns:p="urn:x" `, "</postacert>", "</p:postacert>").Replace(base), nil},
+		{"namespace declaration, prefixed unknown element", repl(base, "<dati>", `<dati xmlns:x="urn:x"><x:consegna>eve@pec.example.it</x:consegna>`), nil},
+		{"empty default namespace", repl(base, "<postacert ", `<postacert xmlns="" `), nil},
+		{"UTF-8 declared after a UTF-8 byte order mark", "\xef\xbb\xbf" + base, nil},
 		{"unknown enumerated values kept", strings.NewReplacer(
 			`tipo="avvenuta-consegna"`, `tipo="errore"`,
 			`errore="nessuno"`, `errore="boh"`,

@@ -132,7 +132,9 @@ func (c *Cert) check(full bool) []Problem {
 			k.add(f+"/@tipo", RuleUnknownValue, "tipo %q is not in the DTD", r.Type)
 		}
 	}
-	k.text(pathRisposte, c.ReplyTo, true, full)
+	// risposte is #PCDATA in the DTD, and Aruba's 2026 acceptance receipts
+	// leave it empty: the element is required, its text is not.
+	k.text(pathRisposte, c.ReplyTo, false, full)
 	k.text(pathOggetto, c.Subject, false, full)
 	if full && c.Subject != "" && !c.HasSubject {
 		k.add(pathOggetto, RuleInvalid, "Subject is set but HasSubject is false")

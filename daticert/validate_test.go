@@ -125,10 +125,10 @@ func TestValidate(t *testing.T) {
 		}, []p{
 			{"postacert/intestazione/mittente", daticert.RuleMissing},
 			{"postacert/intestazione/destinatari[2]", daticert.RuleMissing},
-			{"postacert/intestazione/risposte", daticert.RuleMissing},
 			{"postacert/dati/gestore-emittente", daticert.RuleMissing},
 			{"postacert/dati/identificativo", daticert.RuleMissing},
 		}},
+		{"empty risposte (DTD #PCDATA, Aruba 2026 acceptance receipts)", func(c *daticert.Cert) { c.ReplyTo = "" }, nil},
 		{"no recipients", func(c *daticert.Cert) { c.Recipients = nil },
 			[]p{{"postacert/intestazione/destinatari", daticert.RuleMissing}}},
 		{"empty reception", then(asType(daticert.TypePresaInCarico, daticert.ErrorNessuno), func(c *daticert.Cert) {
@@ -211,7 +211,6 @@ func TestValidateReportsEverything(t *testing.T) {
 		"postacert/@errore",
 		"postacert/intestazione/mittente",
 		"postacert/intestazione/destinatari",
-		"postacert/intestazione/risposte",
 		"postacert/dati/gestore-emittente",
 		"postacert/dati/data",
 		"postacert/dati/identificativo",

@@ -40,7 +40,15 @@
 //     VerifyOptions.At ([ErrNoSigningTime] when there is neither). signingTime is
 //     cross-checked against the Date header and the daticert.xml data; a
 //     difference beyond VerifyOptions.TimeTolerance ([DefaultTimeTolerance]) is a
-//     finding, not a failure.
+//     finding, not a failure. Once a path is accepted, the signingTime must not
+//     be later than the verification clock (VerifyOptions.Now, time.Now when nil),
+//     nor than VerifyOptions.At when set, plus the tolerance
+//     ([ErrSigningTimeInFuture]), and the signingTime (exactly)
+//     and the Date header (within the tolerance) must fall within the signer
+//     certificate's validity, which matters when the path is evaluated at
+//     VerifyOptions.At ([ErrKeyOutsideValidity]). signingTime must be a UTCTime
+//     for the years 1950-2049 (RFC 5652 section 11.3); a GeneralizedTime there is
+//     [ErrMalformed].
 //  4. Trust: a certification path is built by this package, not by
 //     crypto/x509.Verify (which refuses the SHA-1 certificate signatures of the
 //     2014-2017 chains): issuers are matched by name and, when both sides carry
@@ -55,7 +63,9 @@
 //     an [Anchor] ([ErrUnknownAuthority] otherwise) and whose window admits the
 //     evaluation time ([ErrAnchorNotValidAt]). A path with SHA-1 certificate
 //     signatures or RSA keys under 2048 bits is accepted and marked legacy
-//     (Report.Legacy, [FindingLegacyChain]).
+//     (Report.Legacy, [FindingLegacyChain]) only for a signature made in the
+//     DigitPA CA1 era, up to [DigitPACA1NotAfter] (the signingTime, else the
+//     evaluation time); on a later signature it is [ErrLegacyCryptoOutOfEra].
 //  5. Signer profile: keyUsage has digitalSignature and the certificate is not a
 //     CA ([ErrKeyUsage]); an extendedKeyUsage, if present, includes
 //     emailProtection ([ErrExtKeyUsage]). A missing PEC policy 1.3.76.16.3.1.1 is
@@ -66,6 +76,17 @@
 //     ([ErrSenderMismatch]).
 //
 // Failures of steps 3 to 6 give status untrusted.
+//
+// # Reason codes
+//
+// Report.Code holds the stable code of Report.Err's reason ([ReasonCode]), one
+// Code* constant per sentinel, for programs to branch on instead of the English
+// text: not-signed, malformed, too-large, digest-mismatch, bad-signature,
+// signer-not-found, signer-count, unsupported-algorithm, unknown-authority,
+// expired-at-signing-time (ErrCertExpired), not-yet-valid, anchor-not-valid-at,
+// ca-constraint, name-constraint, key-usage, ext-key-usage, sender-mismatch,
+// no-signing-time, key-outside-validity, signing-time-in-future and
+// legacy-crypto-out-of-era.
 //
 // # What Verify does not check
 //

@@ -66,7 +66,101 @@ var (
 	// ErrNoSigningTime: no signingTime attribute and no evaluation time given
 	// (status untrusted).
 	ErrNoSigningTime = errors.New("envelope: no signing time")
+	// ErrKeyOutsideValidity: the signingTime or the Date header lies outside the
+	// signer certificate's validity although the path was evaluated at another
+	// time (VerifyOptions.At): the signature claims to be made with a key outside
+	// its lifetime (status untrusted).
+	ErrKeyOutsideValidity = errors.New("envelope: signing time outside the signer certificate's validity")
+	// ErrSigningTimeInFuture: the signingTime is later than the verification
+	// clock (VerifyOptions.Now) plus VerifyOptions.TimeTolerance (status
+	// untrusted).
+	ErrSigningTimeInFuture = errors.New("envelope: signing time in the future")
+	// ErrLegacyCryptoOutOfEra: the path has a SHA-1 certificate signature or an RSA
+	// key under 2048 bits, and the signature was made after the DigitPA CA1 era
+	// ([DigitPACA1NotAfter]) in which such chains were issued (status untrusted).
+	ErrLegacyCryptoOutOfEra = errors.New("envelope: legacy certificate crypto outside the DigitPA CA1 era")
 )
+
+// Reason codes: the stable, machine-readable name of each reason sentinel, as
+// returned by [ReasonCode] and stored in Report.Code. Programs branch on these
+// instead of the English text of Report.Err; a code is never renamed.
+const (
+	CodeNotSigned            = "not-signed"               // ErrNotSigned
+	CodeMalformed            = "malformed"                // ErrMalformed
+	CodeTooLarge             = "too-large"                // ErrTooLarge
+	CodeDigestMismatch       = "digest-mismatch"          // ErrDigestMismatch
+	CodeBadSignature         = "bad-signature"            // ErrBadSignature
+	CodeSignerNotFound       = "signer-not-found"         // ErrSignerNotFound
+	CodeSignerCount          = "signer-count"             // ErrSignerCount
+	CodeUnsupportedAlgorithm = "unsupported-algorithm"    // ErrUnsupportedAlgorithm
+	CodeUnknownAuthority     = "unknown-authority"        // ErrUnknownAuthority
+	CodeExpiredAtSigningTime = "expired-at-signing-time"  // ErrCertExpired
+	CodeNotYetValid          = "not-yet-valid"            // ErrCertNotYetValid
+	CodeAnchorNotValidAt     = "anchor-not-valid-at"      // ErrAnchorNotValidAt
+	CodeCAConstraint         = "ca-constraint"            // ErrCAConstraint
+	CodeNameConstraint       = "name-constraint"          // ErrNameConstraint
+	CodeKeyUsage             = "key-usage"                // ErrKeyUsage
+	CodeExtKeyUsage          = "ext-key-usage"            // ErrExtKeyUsage
+	CodeSenderMismatch       = "sender-mismatch"          // ErrSenderMismatch
+	CodeNoSigningTime        = "no-signing-time"          // ErrNoSigningTime
+	CodeKeyOutsideValidity   = "key-outside-validity"     // ErrKeyOutsideValidity
+	CodeSigningTimeInFuture  = "signing-time-in-future"   // ErrSigningTimeInFuture
+	CodeLegacyCryptoOutOfEra = "legacy-crypto-out-of-era" // ErrLegacyCryptoOutOfEra
+	codeUnknownReason        = "error"                    // an error that is none of the above
+)
+
+// reasonCodes maps each reason sentinel to its code.
+var reasonCodes = [...]struct {
+	err  error
+	code string
+}{
+	{ErrNotSigned, CodeNotSigned},
+	{ErrMalformed, CodeMalformed},
+	{ErrTooLarge, CodeTooLarge},
+	{ErrDigestMismatch, CodeDigestMismatch},
+	{ErrBadSignature, CodeBadSignature},
+	{ErrSignerNotFound, CodeSignerNotFound},
+	{ErrSignerCount, CodeSignerCount},
+	{ErrUnsupportedAlgorithm, CodeUnsupportedAlgorithm},
+	{ErrUnknownAuthority, CodeUnknownAuthority},
+	{ErrCertExpired, CodeExpiredAtSigningTime},
+	{ErrCertNotYetValid, CodeNotYetValid},
+	{ErrAnchorNotValidAt, CodeAnchorNotValidAt},
+	{ErrCAConstraint, CodeCAConstraint},
+	{ErrNameConstraint, CodeNameConstraint},
+	{ErrKeyUsage, CodeKeyUsage},
+	{ErrExtKeyUsage, CodeExtKeyUsage},
+	{ErrSenderMismatch, CodeSenderMismatch},
+	{ErrNoSigningTime, CodeNoSigningTime},
+	{ErrKeyOutsideValidity, CodeKeyOutsideValidity},
+	{ErrSigningTimeInFuture, CodeSigningTimeInFuture},
+	{ErrLegacyCryptoOutOfEra, CodeLegacyCryptoOutOfEra},
+}
+
+// ReasonCode returns the stable code of the reason of err (one of the Code*
+// constants): "" for nil; for a [*VerifyError] the code of its Reason; else the
+// code of the first sentinel err matches with errors.Is, and "error" when it
+// matches none.
+func ReasonCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ve *VerifyError
+	if errors.As(err, &ve) && ve.Reason != nil {
+		err = ve.Reason
+	}
+	for _, rc := range reasonCodes {
+		if err == rc.err {
+			return rc.code
+		}
+	}
+	for _, rc := range reasonCodes {
+		if errors.Is(err, rc.err) {
+			return rc.code
+		}
+	}
+	return codeUnknownReason
+}
 
 // VerifyError is the reason a message is not valid: the value of [Report.Err].
 type VerifyError struct {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sigillo/sigillo/internal/mime"
 )
 
 // pathResult is a certification path that ends at an anchor and passed every check.
@@ -253,6 +255,85 @@ func checkPath(chain []*x509.Certificate, anchor *Anchor, at time.Time) (*pathRe
 		}
 	}
 	return res, nil
+}
+
+// checkSignerTimes applies the time rules to an accepted path res evaluated at at:
+// those of checkSigningTimes, then checkLegacyEra.
+func checkSignerTimes(r *Report, s *Signed, res *pathResult, at time.Time, o VerifyOptions, l Limits) *VerifyError {
+	if e := checkSigningTimes(r, s, res.chain[0], o, l); e != nil {
+		return e
+	}
+	return checkLegacyEra(res, r.SigningTime, at)
+}
+
+// checkSigningTimes applies the time rules of the signer: the signingTime must
+// not be later than the verification clock (o.Now, time.Now when
+// nil) plus o.TimeTolerance (ErrSigningTimeInFuture); and the signingTime and the
+// Date header must fall within the signer certificate's validity
+// (ErrKeyOutsideValidity). The signingTime is held to the validity exactly, being
+// what the path is evaluated at by default (where an expired signer gives
+// ErrCertExpired, checked by the path); the unsigned Date header, stamped by
+// another clock of the provider, gets o.TimeTolerance on either side.
+func checkSigningTimes(r *Report, s *Signed, leaf *x509.Certificate, o VerifyOptions, l Limits) *VerifyError {
+	st := r.SigningTime
+	if !st.IsZero() {
+		now := time.Now
+		if o.Now != nil {
+			now = o.Now
+		}
+		if n := now(); st.After(n.Add(o.TimeTolerance)) {
+			return verr(ErrSigningTimeInFuture, leaf, "signingTime %s is later than the verification clock %s plus %s",
+				st.UTC().Format(time.RFC3339), n.UTC().Format(time.RFC3339), o.TimeTolerance)
+		}
+		if !o.At.IsZero() && st.After(o.At.Add(o.TimeTolerance)) {
+			return verr(ErrSigningTimeInFuture, leaf, "signingTime %s is later than the evaluation time %s plus %s",
+				st.UTC().Format(time.RFC3339), o.At.UTC().Format(time.RFC3339), o.TimeTolerance)
+		}
+		if !o.At.IsZero() && (st.Before(leaf.NotBefore) || st.After(leaf.NotAfter)) {
+			return verr(ErrKeyOutsideValidity, leaf, "signingTime %s outside the validity %s to %s",
+				st.UTC().Format(time.RFC3339), leaf.NotBefore.UTC().Format(time.RFC3339), leaf.NotAfter.UTC().Format(time.RFC3339))
+		}
+	}
+	if d, ok := headerDate(s, l); ok {
+		if d.Before(leaf.NotBefore.Add(-o.TimeTolerance)) || d.After(leaf.NotAfter.Add(o.TimeTolerance)) {
+			return verr(ErrKeyOutsideValidity, leaf, "Date header %s outside the validity %s to %s",
+				d.UTC().Format(time.RFC3339), leaf.NotBefore.UTC().Format(time.RFC3339), leaf.NotAfter.UTC().Format(time.RFC3339))
+		}
+	}
+	return nil
+}
+
+// headerDate returns the parsed Date field of the signed message's outer header.
+func headerDate(s *Signed, l Limits) (time.Time, bool) {
+	h, _, err := mime.ReadHeader(s.Header, l.mime())
+	if err != nil {
+		return time.Time{}, false
+	}
+	v := h.Get("Date")
+	if v == "" {
+		return time.Time{}, false
+	}
+	d, err := mime.ParseDate(v)
+	return d, err == nil
+}
+
+// checkLegacyEra accepts a legacy path (SHA-1 certificate signatures, RSA keys
+// under 2048 bits) only for a signature made in the DigitPA CA1 era, up to
+// [DigitPACA1NotAfter]: the signingTime, or the evaluation time at when the
+// signature has none. Later, such a path gives ErrLegacyCryptoOutOfEra.
+func checkLegacyEra(res *pathResult, signingTime, at time.Time) *VerifyError {
+	if len(res.legacy) == 0 {
+		return nil
+	}
+	t := signingTime
+	if t.IsZero() {
+		t = at
+	}
+	if !t.After(DigitPACA1NotAfter) {
+		return nil
+	}
+	return verr(ErrLegacyCryptoOutOfEra, res.chain[0], "%s, on a signature of %s (accepted up to %s)",
+		strings.Join(res.legacy, "; "), t.UTC().Format(time.RFC3339), DigitPACA1NotAfter.UTC().Format(time.RFC3339))
 }
 
 func fmtBound(t time.Time) string {

@@ -47,6 +47,10 @@ type VerifyOptions struct {
 	// NoUnwrap disables the search for a signed message one level down in a
 	// multipart/mixed (relay wrapping).
 	NoUnwrap bool
+	// Now is the verification clock: a signingTime later than Now() plus
+	// TimeTolerance (or than At plus TimeTolerance, when At is set) fails with
+	// ErrSigningTimeInFuture. nil means time.Now; tests and replays pin it.
+	Now func() time.Time
 }
 
 // Report is the outcome of [Verify] (and of the streaming verifiers). Fields are filled as far as verification
@@ -58,6 +62,8 @@ type Report struct {
 	// Err is nil when Status is StatusValid, else a *VerifyError whose Reason is
 	// one of this package's sentinels.
 	Err error
+	// Code is the stable code of Err's reason ([ReasonCode]), "" when Err is nil.
+	Code string
 	// Signed is the located signed message (nil when absent or malformed MIME).
 	Signed *Signed
 	// Signer is the signer certificate. It may be shared with other reports
@@ -107,6 +113,7 @@ func (r *Report) HasFinding(code string) bool {
 func (r *Report) fail(e *VerifyError) *Report {
 	r.Status = statusFor(e.Reason)
 	r.Err = e
+	r.Code = ReasonCode(e)
 	return r
 }
 
@@ -280,6 +287,9 @@ func verifySigned(r *Report, s *Signed, digest func(crypto.Hash) ([]byte, error)
 	if len(res.legacy) > 0 {
 		r.Legacy = true
 		r.note(FindingLegacyChain, "%s", strings.Join(res.legacy, "; "))
+	}
+	if e := checkSignerTimes(r, s, res, at, o, l); e != nil {
+		return r.fail(e)
 	}
 
 	// 5. Signer profile.

@@ -56,6 +56,30 @@ func verifyCases(t *testing.T) []verifyCase {
 	legacyCA := w.Root.NewCA("Sigillo Test Legacy CA", testpki.SignatureSHA1())
 	legacyLeaf := legacyCA.NewProvider(testpki.ProviderOrg, testpki.ProviderEmail, testpki.KeyRSA1024(0), testpki.SignatureSHA1(), testpki.NoEKU())
 
+	// A DigitPA-era world: SHA-1 certificate signatures and an RSA-1024 leaf,
+	// valid 2014-2019 so that signatures on either side of the era end verify.
+	eraRoot := testpki.NewRoot("Sigillo Test Era Root", testpki.Validity(time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)))
+	eraCA := eraRoot.NewCA("Sigillo Test Era CA", testpki.SignatureSHA1(), testpki.Validity(time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)))
+	eraLeaf := eraCA.NewProvider(testpki.ProviderOrg, testpki.ProviderEmail, testpki.KeyRSA1024(0), testpki.SignatureSHA1(), testpki.NoEKU(),
+		testpki.Validity(time.Date(2014, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)))
+	// A modern CA whose leaf alone has a short RSA key.
+	shortLeaf := w.CA.NewProvider(testpki.ProviderOrg, testpki.ProviderEmail, testpki.KeyRSA1024(0),
+		testpki.Validity(time.Date(2014, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)))
+	trustEra := func(o *envelope.VerifyOptions) {
+		tr := envelope.NewTrust()
+		tr.AddCert(eraRoot.Cert)
+		o.Trust = tr
+	}
+	eraMsg := func(at time.Time) func(t *testing.T) []byte {
+		return func(t *testing.T) []byte {
+			return build(t, msg{id: eraLeaf, digest: crypto.SHA1, legacy: true, signed: at, entity: pecEntity(at)})
+		}
+	}
+	pinNow := func(now time.Time) func(o *envelope.VerifyOptions) {
+		return func(o *envelope.VerifyOptions) { o.Now = func() time.Time { return now } }
+	}
+	leafFrom := w.Provider.Cert.NotBefore
+
 	other := pecEntity(signTime.Add(time.Hour))
 	otherP7S := func(t *testing.T) []byte { return p7sOf(t, build(t, msg{entity: other})) }
 	pinAt := func(at time.Time) func(o *envelope.VerifyOptions) {
@@ -244,10 +268,28 @@ func verifyCases(t *testing.T) []verifyCase {
 			status: envelope.StatusUntrusted, reason: envelope.ErrNameConstraint},
 		{name: "name constraints permit the signer address", raw: func(t *testing.T) []byte { return build(t, msg{id: insideNC}) },
 			status: envelope.StatusValid},
-		{name: "legacy chain: SHA-1 certificate signatures, RSA-1024 leaf", raw: func(t *testing.T) []byte {
+		{name: "legacy chain on a 2025 signature: out of era", raw: func(t *testing.T) []byte {
 			return build(t, msg{id: legacyLeaf, digest: crypto.SHA1, legacy: true})
-		}, status: envelope.StatusValid, findings: []string{envelope.FindingLegacyChain, envelope.FindingWeakDigest},
+		}, status: envelope.StatusUntrusted, reason: envelope.ErrLegacyCryptoOutOfEra, findings: []string{envelope.FindingLegacyChain, envelope.FindingWeakDigest},
 			check: func(t *testing.T, r *envelope.Report) { assert.True(t, r.Legacy) }},
+		{name: "legacy chain in the DigitPA era (2016)", raw: eraMsg(time.Date(2016, 5, 2, 9, 0, 0, 0, time.UTC)), opts: trustEra,
+			status: envelope.StatusValid, findings: []string{envelope.FindingLegacyChain, envelope.FindingWeakDigest},
+			check: func(t *testing.T, r *envelope.Report) { assert.True(t, r.Legacy) }},
+		{name: "legacy chain signed at the end of the era", raw: eraMsg(envelope.DigitPACA1NotAfter), opts: trustEra,
+			status: envelope.StatusValid, findings: []string{envelope.FindingLegacyChain}},
+		{name: "legacy chain signed one second after the era", raw: eraMsg(envelope.DigitPACA1NotAfter.Add(time.Second)), opts: trustEra,
+			status: envelope.StatusUntrusted, reason: envelope.ErrLegacyCryptoOutOfEra},
+		{name: "RSA-1024 leaf under a SHA-256 CA in 2025", raw: func(t *testing.T) []byte { return build(t, msg{id: shortLeaf}) },
+			status: envelope.StatusUntrusted, reason: envelope.ErrLegacyCryptoOutOfEra},
+		{name: "RSA-1024 leaf under a SHA-256 CA in 2016", raw: func(t *testing.T) []byte {
+			at := time.Date(2016, 5, 2, 9, 0, 0, 0, time.UTC)
+			return build(t, msg{id: shortLeaf, signed: at, entity: pecEntity(at)})
+		}, opts: func(o *envelope.VerifyOptions) {
+			// The CA's own validity starts in 2020: trust it by key only.
+			tr := envelope.NewTrust()
+			tr.AddAnchor(envelope.Anchor{Name: "CA key", SPKISHA256: envelope.SPKIHash(w.CA.Cert)})
+			o.Trust = tr
+		}, status: envelope.StatusValid, findings: []string{envelope.FindingLegacyChain}},
 		{name: "anchor window ends before the signing time (DigitPA after 2018-01-14)", raw: func(t *testing.T) []byte { return build(t, msg{}) },
 			opts: func(o *envelope.VerifyOptions) {
 				tr := envelope.NewTrust()
@@ -268,6 +310,42 @@ func verifyCases(t *testing.T) []verifyCase {
 		}, status: envelope.StatusUntrusted, reason: envelope.ErrCertNotYetValid},
 		{name: "evaluated at a later time (leaf expired)", raw: func(t *testing.T) []byte { return build(t, msg{}) },
 			opts: pinAt(time.Date(2045, 1, 1, 0, 0, 0, 0, time.UTC)), status: envelope.StatusUntrusted, reason: envelope.ErrCertExpired},
+		{name: "signingTime as GeneralizedTime for 2025 (RFC 5652 11.3)", raw: func(t *testing.T) []byte {
+			return build(t, msg{editP7S: func(der []byte) []byte {
+				return resign(t, der, w.Provider.Key, crypto.SHA256, func(as []attribute) []attribute {
+					for i := range as {
+						if as[i].Type.Equal(oidSigningTime) {
+							v, err := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagGeneralizedTime, Bytes: []byte("20250314100000Z")})
+							require.NoError(t, err)
+							as[i].Values = setOf(asn1.ClassUniversal, asn1.TagSet, v)
+						}
+					}
+					return as
+				})
+			}})
+		}, status: envelope.StatusMalformed, reason: envelope.ErrMalformed},
+		{name: "signingTime in the future", raw: func(t *testing.T) []byte { return build(t, msg{}) },
+			opts: pinNow(signTime.Add(-time.Hour)), status: envelope.StatusUntrusted, reason: envelope.ErrSigningTimeInFuture},
+		{name: "signingTime ahead of the clock by the tolerance", raw: func(t *testing.T) []byte { return build(t, msg{}) },
+			opts: pinNow(signTime.Add(-envelope.DefaultTimeTolerance)), status: envelope.StatusValid},
+		{name: "signingTime ahead of the clock by the tolerance and one second", raw: func(t *testing.T) []byte { return build(t, msg{}) },
+			opts: pinNow(signTime.Add(-envelope.DefaultTimeTolerance - time.Second)), status: envelope.StatusUntrusted, reason: envelope.ErrSigningTimeInFuture},
+		{name: "signingTime later than the evaluation time", raw: func(t *testing.T) []byte { return build(t, msg{}) },
+			opts: pinAt(signTime.Add(-time.Hour)), status: envelope.StatusUntrusted, reason: envelope.ErrSigningTimeInFuture},
+		{name: "signingTime later than the evaluation time by the tolerance", raw: func(t *testing.T) []byte { return build(t, msg{}) },
+			opts: pinAt(signTime.Add(-envelope.DefaultTimeTolerance)), status: envelope.StatusValid},
+		{name: "signingTime before the signer validity, evaluated at a valid time", raw: func(t *testing.T) []byte {
+			return build(t, msg{signed: time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC), date: signTime, entity: pecEntity(time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC))})
+		}, opts: pinAt(signTime), status: envelope.StatusUntrusted, reason: envelope.ErrKeyOutsideValidity},
+		{name: "Date header before the signer validity", raw: func(t *testing.T) []byte {
+			return build(t, msg{date: time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)})
+		}, status: envelope.StatusUntrusted, reason: envelope.ErrKeyOutsideValidity},
+		{name: "Date header before the signer validity by the tolerance", raw: func(t *testing.T) []byte {
+			return build(t, msg{signed: leafFrom.Add(time.Minute), date: leafFrom.Add(-envelope.DefaultTimeTolerance), entity: pecEntity(leafFrom.Add(time.Minute))})
+		}, status: envelope.StatusValid},
+		{name: "Date header before the signer validity by the tolerance and one second", raw: func(t *testing.T) []byte {
+			return build(t, msg{signed: leafFrom.Add(time.Minute), date: leafFrom.Add(-envelope.DefaultTimeTolerance - time.Second), entity: pecEntity(leafFrom.Add(time.Minute))})
+		}, status: envelope.StatusUntrusted, reason: envelope.ErrKeyOutsideValidity},
 		{name: "Date header skew", raw: func(t *testing.T) []byte { return build(t, msg{date: signTime.Add(time.Hour)}) },
 			status: envelope.StatusValid, findings: []string{envelope.FindingTimeSkewDate}},
 		{name: "daticert data skew", raw: func(t *testing.T) []byte { return build(t, msg{entity: pecEntity(signTime.Add(-10 * time.Minute))}) },
@@ -375,6 +453,7 @@ func TestVerifyCases(t *testing.T) {
 				require.ErrorAs(t, r.Err, &ve)
 				assert.Equal(t, tc.reason, ve.Reason)
 			}
+			assert.Equal(t, envelope.ReasonCode(tc.reason), r.Code)
 			for _, code := range tc.findings {
 				assert.True(t, r.HasFinding(code), "finding %s missing from %v", code, r.Findings)
 			}

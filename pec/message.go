@@ -359,8 +359,10 @@ func (p *parser) finish(m *Message, root *entity, signed bool, depth int, lz *la
 
 	// Consistency of the parts with each other.
 	p.crossCheck(m)
+	rfs, blocked := checkRules(m)
+	p.findings = append(p.findings, rfs...)
 
-	m.Certified = m.Verification.Status == envelope.StatusValid &&
+	m.Certified = !blocked && m.Verification.Status == envelope.StatusValid &&
 		((m.Daticert != nil && m.DaticertSigned && m.Source == receipt.SourceDaticert) ||
 			(m.Kind == receipt.KindAnomalia && m.Daticert == nil && signed))
 

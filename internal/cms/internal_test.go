@@ -286,6 +286,10 @@ func TestSignedAttributeRules(t *testing.T) {
 		}, ErrMalformed, nil},
 		{"two message digest values", replace(oidMessageDigest, tlv(0x30, mustMarshal(oidMessageDigest), tlv(0x31, md, md))), ErrMalformed, nil},
 		{"bad signing time", replace(oidSigningTime, attribute(oidSigningTime, tlv(asn1.TagUTCTime, []byte("nope")))), ErrMalformed, nil},
+		{"generalized time for 2025 (RFC 5652 11.3 wants UTCTime)", replace(oidSigningTime, attribute(oidSigningTime, tlv(asn1.TagGeneralizedTime, []byte("20250314092653Z")))), ErrMalformed, nil},
+		{"generalized time for 1950", replace(oidSigningTime, attribute(oidSigningTime, tlv(asn1.TagGeneralizedTime, []byte("19500101000000Z")))), ErrMalformed, nil},
+		{"generalized time for 1949", replace(oidSigningTime, attribute(oidSigningTime, tlv(asn1.TagGeneralizedTime, []byte("19491231235959Z")))), nil, nil},
+		{"utc time for 2049", replace(oidSigningTime, attribute(oidSigningTime, tlv(asn1.TagUTCTime, []byte("491231235959Z")))), nil, nil},
 		{"extra attribute", func(o *SignOptions) {
 			o.attrs = func(a [][]byte) [][]byte {
 				return append(a, attribute(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 15}, tlv(0x30)))

@@ -277,9 +277,28 @@ func (s *Signer) decodeSignedAttrs() error {
 		if len(rest) != 0 {
 			return malformed("attribute %v has more than one value", a.Type)
 		}
+		if i == 2 {
+			if err := checkTimeEncoding(set.Bytes, s.SigningTime); err != nil {
+				return err
+			}
+		}
 	}
 	if !s.SigningTime.IsZero() {
 		s.SigningTime = s.SigningTime.UTC()
+	}
+	return nil
+}
+
+// checkTimeEncoding enforces RFC 5652 section 11.3 on the signingTime value der
+// (decoded as t): dates from 1950 through 2049 must be UTCTime, others
+// GeneralizedTime.
+func checkTimeEncoding(der []byte, t time.Time) error {
+	if len(der) == 0 {
+		return nil
+	}
+	utc := der[0] == asn1.TagUTCTime
+	if y := t.UTC().Year(); (y >= 1950 && y <= 2049) != utc {
+		return malformed("signingTime of year %d encoded as tag %d; RFC 5652 requires UTCTime for 1950-2049 and GeneralizedTime otherwise", y, der[0])
 	}
 	return nil
 }
