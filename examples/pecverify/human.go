@@ -136,7 +136,7 @@ func writeDetails(w io.Writer, m *pec.Message) {
 	line("signature", v.Status.String())
 	if v.Err != nil {
 		line("reason", truncateRunes(v.Err.Error(), maxErrorRunes))
-		line("reason code", reasonCode(v.Err))
+		line("reason code", envelope.ReasonCode(v.Err))
 	}
 	if v.Signer != nil {
 		line("signer", v.Signer.Subject.String())

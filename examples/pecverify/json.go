@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"io"
 	"strings"
 	"time"
@@ -122,7 +121,7 @@ func toJSON(path string, m *pec.Message, sum [32]byte) *jsonMessage {
 	}
 	if v.Err != nil {
 		out.Signature.Reason = v.Err.Error()
-		out.Signature.ReasonCode = reasonCode(v.Err)
+		out.Signature.ReasonCode = envelope.ReasonCode(v.Err)
 	}
 	if v.Signer != nil {
 		out.Signature.Signer = v.Signer.Subject.String()
@@ -226,53 +225,6 @@ func hashAttachment(a *pec.Attachment) (int64, string, error) {
 		return 0, "", err
 	}
 	return n, hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// reasonCode is the stable code of a verification error: the kebab-case name of the
-// envelope sentinel it matches, "error" for any other error, "" for nil.
-// replaced by envelope.ReasonCode at merge
-func reasonCode(err error) string {
-	if err == nil {
-		return ""
-	}
-	codes := []struct {
-		err  error
-		code string
-	}{
-		{envelope.ErrNotSigned, "not-signed"},
-		{envelope.ErrMalformed, "malformed"},
-		{envelope.ErrTooLarge, "too-large"},
-		{envelope.ErrDigestMismatch, "digest-mismatch"},
-		{envelope.ErrBadSignature, "bad-signature"},
-		{envelope.ErrSignerNotFound, "signer-not-found"},
-		{envelope.ErrSignerCount, "signer-count"},
-		{envelope.ErrUnsupportedAlgorithm, "unsupported-algorithm"},
-		{envelope.ErrUnknownAuthority, "unknown-authority"},
-		{envelope.ErrCertExpired, "expired-at-signing-time"},
-		{envelope.ErrCertNotYetValid, "not-yet-valid"},
-		{envelope.ErrAnchorNotValidAt, "anchor-not-valid-at"},
-		{envelope.ErrCAConstraint, "ca-constraint"},
-		{envelope.ErrNameConstraint, "name-constraint"},
-		{envelope.ErrKeyUsage, "key-usage"},
-		{envelope.ErrExtKeyUsage, "ext-key-usage"},
-		{envelope.ErrSenderMismatch, "sender-mismatch"},
-		{envelope.ErrNoSigningTime, "no-signing-time"},
-	}
-	var ve *envelope.VerifyError
-	if errors.As(err, &ve) && ve.Reason != nil {
-		err = ve.Reason
-	}
-	for _, rc := range codes {
-		if err == rc.err {
-			return rc.code
-		}
-	}
-	for _, rc := range codes {
-		if errors.Is(err, rc.err) {
-			return rc.code
-		}
-	}
-	return "error"
 }
 
 // digestName is the message digest algorithm of the signature as the JSON contract

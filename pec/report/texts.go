@@ -1,8 +1,6 @@
 package report
 
 import (
-	"errors"
-
 	"github.com/sigillo/sigillo/envelope"
 	"github.com/sigillo/sigillo/pec"
 	"github.com/sigillo/sigillo/receipt"
@@ -175,46 +173,41 @@ func statusText(lang string, s envelope.Status) string {
 	return m[s]
 }
 
-// reasonText explains why a signature is not valid, from the sentinel error of
-// envelope.Report.Err.
-//
-// TODO(merge): replace with the stable reason codes of envelope.ReasonCode(err),
-// added on another branch; this is the only place that maps reasons.
+// reasonText explains why a signature is not valid, from the stable reason code
+// of envelope.Report.Err ([envelope.ReasonCode]).
 func reasonText(lang string, err error) string {
 	if err == nil {
 		return ""
 	}
-	type reason struct {
-		err    error
-		it, en string
+	type reason struct{ it, en string }
+	reasons := map[string]reason{
+		envelope.CodeNotSigned:            {"il messaggio non ha una firma S/MIME", "the message has no S/MIME signature"},
+		envelope.CodeMalformed:            {"la firma o la struttura MIME sono malformate", "the signature or the MIME structure is malformed"},
+		envelope.CodeTooLarge:             {"il messaggio supera un limite di verifica", "the message exceeds a verification limit"},
+		envelope.CodeDigestMismatch:       {"l'impronta del contenuto non coincide con quella firmata: il contenuto è stato modificato dopo la firma", "the content digest differs from the signed one: the content was changed after signing"},
+		envelope.CodeBadSignature:         {"la firma crittografica non è valida", "the cryptographic signature is not valid"},
+		envelope.CodeSignerNotFound:       {"il certificato del firmatario non è incluso nel messaggio", "the signer certificate is not included in the message"},
+		envelope.CodeSignerCount:          {"il messaggio non ha esattamente un firmatario", "the message does not have exactly one signer"},
+		envelope.CodeUnsupportedAlgorithm: {"la firma usa un algoritmo non supportato", "the signature uses an unsupported algorithm"},
+		envelope.CodeUnknownAuthority:     {"il certificato non discende da un'autorità di certificazione PEC riconosciuta", "the certificate does not chain to a recognised PEC certification authority"},
+		envelope.CodeExpiredAtSigningTime: {"il certificato era scaduto all'ora della verifica", "the certificate had expired at the verification time"},
+		envelope.CodeNotYetValid:          {"il certificato non era ancora valido all'ora della verifica", "the certificate was not yet valid at the verification time"},
+		envelope.CodeAnchorNotValidAt:     {"l'autorità di certificazione non era valida all'ora della verifica", "the trust anchor was not valid at the verification time"},
+		envelope.CodeCAConstraint:         {"la catena di certificazione viola un vincolo delle autorità", "the certification path violates a CA constraint"},
+		envelope.CodeNameConstraint:       {"la catena di certificazione viola un vincolo sui nomi", "the certification path violates a name constraint"},
+		envelope.CodeKeyUsage:             {"il certificato non è abilitato alla firma", "the certificate is not enabled for signing"},
+		envelope.CodeExtKeyUsage:          {"il certificato non è abilitato alla posta elettronica protetta", "the certificate is not enabled for e-mail protection"},
+		envelope.CodeSenderMismatch:       {"l'indirizzo del mittente non è quello del certificato del gestore", "the sender address is not the one in the provider certificate"},
+		envelope.CodeNoSigningTime:        {"la firma non indica l'ora e non è stata indicata un'ora di verifica", "the signature has no signing time and no verification time was given"},
+		envelope.CodeKeyOutsideValidity:   {"la firma è stata apposta fuori dal periodo di validità del certificato del gestore", "the signature was made outside the validity of the provider certificate"},
+		envelope.CodeSigningTimeInFuture:  {"l'ora della firma è successiva all'ora della verifica", "the signing time is later than the verification time"},
+		envelope.CodeLegacyCryptoOutOfEra: {"la catena usa algoritmi o chiavi di vecchia generazione su una firma successiva al 14 gennaio 2018", "the chain uses legacy algorithms or keys on a signature made after 14 January 2018"},
 	}
-	reasons := []reason{
-		{envelope.ErrNotSigned, "il messaggio non ha una firma S/MIME", "the message has no S/MIME signature"},
-		{envelope.ErrMalformed, "la firma o la struttura MIME sono malformate", "the signature or the MIME structure is malformed"},
-		{envelope.ErrTooLarge, "il messaggio supera un limite di verifica", "the message exceeds a verification limit"},
-		{envelope.ErrDigestMismatch, "l'impronta del contenuto non coincide con quella firmata: il contenuto è stato modificato dopo la firma", "the content digest differs from the signed one: the content was changed after signing"},
-		{envelope.ErrBadSignature, "la firma crittografica non è valida", "the cryptographic signature is not valid"},
-		{envelope.ErrSignerNotFound, "il certificato del firmatario non è incluso nel messaggio", "the signer certificate is not included in the message"},
-		{envelope.ErrSignerCount, "il messaggio non ha esattamente un firmatario", "the message does not have exactly one signer"},
-		{envelope.ErrUnsupportedAlgorithm, "la firma usa un algoritmo non supportato", "the signature uses an unsupported algorithm"},
-		{envelope.ErrUnknownAuthority, "il certificato non discende da un'autorità di certificazione PEC riconosciuta", "the certificate does not chain to a recognised PEC certification authority"},
-		{envelope.ErrCertExpired, "il certificato era scaduto all'ora della verifica", "the certificate had expired at the verification time"},
-		{envelope.ErrCertNotYetValid, "il certificato non era ancora valido all'ora della verifica", "the certificate was not yet valid at the verification time"},
-		{envelope.ErrAnchorNotValidAt, "l'autorità di certificazione non era valida all'ora della verifica", "the trust anchor was not valid at the verification time"},
-		{envelope.ErrCAConstraint, "la catena di certificazione viola un vincolo delle autorità", "the certification path violates a CA constraint"},
-		{envelope.ErrNameConstraint, "la catena di certificazione viola un vincolo sui nomi", "the certification path violates a name constraint"},
-		{envelope.ErrKeyUsage, "il certificato non è abilitato alla firma", "the certificate is not enabled for signing"},
-		{envelope.ErrExtKeyUsage, "il certificato non è abilitato alla posta elettronica protetta", "the certificate is not enabled for e-mail protection"},
-		{envelope.ErrSenderMismatch, "l'indirizzo del mittente non è quello del certificato del gestore", "the sender address is not the one in the provider certificate"},
-		{envelope.ErrNoSigningTime, "la firma non indica l'ora e non è stata indicata un'ora di verifica", "the signature has no signing time and no verification time was given"},
-	}
-	for _, r := range reasons {
-		if errors.Is(err, r.err) {
-			if lang == "en" {
-				return r.en
-			}
-			return r.it
+	if r, ok := reasons[envelope.ReasonCode(err)]; ok {
+		if lang == "en" {
+			return r.en
 		}
+		return r.it
 	}
 	if lang == "en" {
 		return "verification failed: " + err.Error()
