@@ -3,7 +3,6 @@ module github.com/sigillo/sigillo
 go 1.26.0
 
 require (
-	github.com/beevik/etree v1.8.1
 	github.com/emersion/go-imap/v2 v2.0.0-beta.8
 	github.com/emersion/go-message v0.18.2
 	github.com/stretchr/testify v1.12.1

@@ -22,8 +22,9 @@
 // plainly well formed UTF-8 within the limits; anything it is not sure of
 // (another encoding, namespaces, an unusual name or reference, any error)
 // is read again with the strict encoding/xml decoder, which decides exactly
-// and supplies the line and path of the fault. github.com/beevik/etree is
-// used only to write ([Cert.Marshal]).
+// and supplies the line and path of the fault. [Cert.Marshal] writes the
+// document itself, in the DTD's element order, into one buffer: its output
+// depends only on the Cert, byte for byte.
 //
 // # Limits
 //
