@@ -13,9 +13,16 @@ import (
 )
 
 // humanBlock is how many lines of the human output are aligned together: a block is
-// printed when it is full (or at the end), with column widths that only grow from
-// one block to the next. Memory stays bounded and the first lines come early.
+// printed when it is full, at the end, or when the output has waited humanIdle for
+// the next record in order (a slow source: IMAP, a pipe), with column widths that
+// only grow from one block to the next. Memory stays bounded, the lines of a fast
+// run are aligned, and a line waits at most humanIdle after the next one's wait
+// starts.
 const humanBlock = 64
+
+// humanIdle is how long the human output waits for the next record in order, with
+// lines pending, before it writes them.
+const humanIdle = 150 * time.Millisecond
 
 // humanRow is one line of the human output (and, with -v, its details), every
 // message-derived text already escaped by clean.
@@ -38,6 +45,9 @@ func (h *humanWriter) add(r humanRow) error {
 	}
 	return nil
 }
+
+// pending reports whether lines wait for their block to be written.
+func (h *humanWriter) pending() bool { return len(h.block) > 0 }
 
 func (h *humanWriter) flush() error {
 	for _, r := range h.block {

@@ -57,8 +57,14 @@
 // soon as it and every earlier one are done. At most 4*N records wait for an earlier
 // one; then the enumeration of new messages pauses. Nothing is kept per message
 // after its record is written, so memory does not grow with the number of messages.
-// The JSON output is written record by record; the human output is aligned by
-// blocks of 64 lines (column widths only grow from one block to the next).
+// The JSON output is written record by record. The human output is aligned by
+// blocks of up to 64 lines (column widths only grow from one block to the next): a
+// block is written when it is full, at the end, and whenever the output has waited
+// 150 ms for the next record in order (a slow source such as IMAP or a pipe), so a
+// line waits at most that long once the record after it is late. Each wait starts
+// the 150 ms again: a source giving a record more often than that fills 64-line
+// blocks (at most 64 times 150 ms for a line); the lines of a local run stay
+// aligned.
 //
 // # Human output
 //

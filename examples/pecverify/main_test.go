@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -32,16 +33,21 @@ func runCmd(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	return runCmdIn(t, nil, args...)
 }
 
-// runCmdIn runs the command with stdin as its standard input.
+// runCmdIn runs the command with stdin as its standard input. The human output's
+// idle timer never fires, so its alignment does not depend on the machine's speed
+// (the golden files); TestHumanStreams drives that timer.
 func runCmdIn(t *testing.T, stdin io.Reader, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	if stdin == nil {
 		stdin = strings.NewReader("")
 	}
 	var out, errb bytes.Buffer
-	code = run(args, stdin, &out, &errb)
+	code = runWith(args, stdin, &out, &errb, neverIdle)
 	return out.String(), errb.String(), code
 }
+
+// neverIdle is an idle timer that never fires.
+func neverIdle() (<-chan time.Time, func() bool) { return nil, func() bool { return false } }
 
 // golden compares got with testdata/golden/name, rewriting it with -update.
 func golden(t *testing.T, name, got string) {

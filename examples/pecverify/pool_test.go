@@ -42,7 +42,7 @@ func TestOrdered(t *testing.T) {
 				got = append(got, r)
 				emitted.Add(1)
 				return true
-			})
+			}, nil)
 		require.Len(t, got, total)
 		for i, r := range got {
 			require.Equal(t, i*10, r)
@@ -69,7 +69,7 @@ func TestOrderedStops(t *testing.T) {
 		func(r int) bool {
 			got = append(got, r)
 			return len(got) < 3
-		})
+		}, nil)
 	assert.Equal(t, []int{0, 1, 2}, got)
 	assert.Less(t, produced.Load(), int64(100))
 }
@@ -77,6 +77,6 @@ func TestOrderedStops(t *testing.T) {
 func TestOrderedEmpty(t *testing.T) {
 	t.Parallel()
 	calls := 0
-	ordered(3, 12, func(func(int) bool) {}, func(i int) int { return i }, func(int) bool { calls++; return true })
+	ordered(3, 12, func(func(int) bool) {}, func(i int) int { return i }, func(int) bool { calls++; return true }, nil)
 	assert.Zero(t, calls)
 }

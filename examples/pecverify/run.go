@@ -53,6 +53,9 @@ type config struct {
 	// per-message records.
 	track      *trackSink
 	perMessage bool
+	// idleTimer starts the wait after which the pending human lines are written
+	// (realTimer(humanIdle); tests give their own clock).
+	idleTimer func() (<-chan time.Time, func() bool)
 }
 
 // usageLine is the synopsis printed by -h and on usage errors.
@@ -63,6 +66,11 @@ const usageLine = "usage: pecverify [-json] [-v] [-j N] [-at RFC3339] [-roots FI
 // run is the whole command: it parses args, verifies every message and writes the
 // records to stdout and problems to stderr. It returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runWith(args, stdin, stdout, stderr, realTimer(humanIdle))
+}
+
+// runWith is run with the idle timer of the human output given (see stall).
+func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, idleTimer func() (<-chan time.Time, func() bool)) int {
 	fset := flag.NewFlagSet("pecverify", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	jsonOut := fset.Bool("json", false, "print one JSON object per message")
@@ -116,6 +124,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		read:       &pec.Options{Verify: vopts},
 		sources:    &mailbox.Options{Stdin: stdin, IMAP: imapOptions(*imapCA)},
 		perMessage: true,
+		idleTimer:  idleTimer,
 	}
 	sink, err := newTrackSink(&tc, *jsonOut) // checks the tracking flags, given or not
 	if err != nil {
@@ -208,7 +217,27 @@ func verifyAll(cfg *config, stdout, stderr io.Writer) int {
 		}
 		return true
 	}
-	ordered(cfg.jobs, windowPerWorker*cfg.jobs, produce, work, emit)
+	var s *stall
+	if cfg.perMessage && !cfg.jsonOut {
+		// While the next record is not ready, the lines waiting for their block
+		// are written after humanIdle: a slow source shows each line early.
+		s = &stall{
+			pending: func() bool { return human.pending() || out.Buffered() > 0 },
+			start:   cfg.idleTimer,
+			idle: func() bool {
+				err := human.flush()
+				if err == nil {
+					err = out.Flush()
+				}
+				if err != nil {
+					writeErr = err
+					return false
+				}
+				return true
+			},
+		}
+	}
+	ordered(cfg.jobs, windowPerWorker*cfg.jobs, produce, work, emit, s)
 
 	if writeErr == nil && !cfg.jsonOut {
 		writeErr = human.flush()

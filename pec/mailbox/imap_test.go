@@ -2,7 +2,6 @@ package mailbox
 
 import (
 	"bytes"
-	"crypto/tls"
 	"crypto/x509"
 	"fmt"
 	"io"
@@ -13,13 +12,10 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/sigillo/sigillo/internal/testutil/dovecot"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func tlsConfig(pool *x509.CertPool) *tls.Config {
-	return &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
-}
 
 // imapCorpus is the messages loaded through APPEND: the bundled signed messages, two
 // pectest-made ones (one with From lines in its signed bytes) and one that is not a
@@ -72,13 +68,13 @@ func TestIMAPDovecot(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
 	f := getFixture(t)
-	srv := startDovecot(t, false)
+	srv := dovecot.Start(t, false)
 	msgs := imapCorpus(t)
-	c := srv.client(t)
-	appendAll(t, c, "INBOX", msgs, imapFlags)
-	appendAll(t, c, "Posta Inviata", msgs[:2], func(int) []imap.Flag { return nil })
-	before := flagsOf(t, c, "INBOX")
-	beforeSent := flagsOf(t, c, "Posta Inviata")
+	c := srv.Client(t)
+	dovecot.Append(t, c, "INBOX", msgs, imapFlags)
+	dovecot.Append(t, c, "Posta Inviata", msgs[:2], func(int) []imap.Flag { return nil })
+	before := dovecot.Flags(t, c, "INBOX")
+	beforeSent := dovecot.Flags(t, c, "Posta Inviata")
 
 	d := t.TempDir()
 	for i, m := range msgs {
@@ -97,11 +93,11 @@ func TestIMAPDovecot(t *testing.T) {
 	calls := 0
 	opts := &Options{IMAP: IMAPOptions{BatchSize: 4, Password: func(user, host string) (string, error) {
 		calls++
-		assert.Equal(t, srv.user, user)
+		assert.Equal(t, srv.User, user)
 		assert.Equal(t, "127.0.0.1", host)
-		return srv.pass, nil
+		return srv.Pass, nil
 	}}}
-	base := "imap://" + srv.user + "@" + srv.addr
+	base := "imap://" + srv.User + "@" + srv.Addr
 	fromIMAP := collect(t, base+"/INBOX", opts, f.opts)
 	assert.Equal(t, 1, calls)
 	sameVerdicts(t, fromIMAP, fromDisk)
@@ -205,9 +201,9 @@ func TestIMAPDovecot(t *testing.T) {
 			{"no password callback", base + "/INBOX", &Options{}, nil},
 			{"imap to a remote host", "imap://tester@192.0.2.1/INBOX", opts, ErrNotLoopback},
 			{"imap to a name", "imap://tester@mail.example.it/INBOX", opts, ErrNotLoopback},
-			{"password in the URL", "imap://tester:" + srv.pass + "@" + srv.addr + "/INBOX", opts, ErrBadURL},
-			{"no user", "imap://" + srv.addr + "/INBOX", opts, ErrBadURL},
-			{"wrong password", base + "/INBOX", bad("wrong-" + srv.pass), nil},
+			{"password in the URL", "imap://tester:" + srv.Pass + "@" + srv.Addr + "/INBOX", opts, ErrBadURL},
+			{"no user", "imap://" + srv.Addr + "/INBOX", opts, ErrBadURL},
+			{"wrong password", base + "/INBOX", bad("wrong-" + srv.Pass), nil},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
@@ -217,15 +213,15 @@ func TestIMAPDovecot(t *testing.T) {
 				if tc.is != nil {
 					assert.ErrorIs(t, got[0].err, tc.is)
 				}
-				assert.NotContains(t, got[0].err.Error(), srv.pass)
-				assert.NotContains(t, got[0].loc, srv.pass)
+				assert.NotContains(t, got[0].err.Error(), srv.Pass)
+				assert.NotContains(t, got[0].loc, srv.Pass)
 			})
 		}
 	})
 
 	// No flag changed: every message has the flags it was appended with.
-	assert.Equal(t, before, flagsOf(t, c, "INBOX"))
-	assert.Equal(t, beforeSent, flagsOf(t, c, "Posta Inviata"))
+	assert.Equal(t, before, dovecot.Flags(t, c, "INBOX"))
+	assert.Equal(t, beforeSent, dovecot.Flags(t, c, "Posta Inviata"))
 	for uid, fl := range before {
 		assert.Equal(t, strings.Join(flagStrings(imapFlags(int(uid)-1)), " "), fl, "UID %d", uid)
 	}
@@ -243,14 +239,14 @@ func flagStrings(fs []imap.Flag) []string {
 func TestIMAPSDovecot(t *testing.T) {
 	t.Parallel()
 	f := getFixture(t)
-	srv := startDovecot(t, true)
-	c := srv.client(t)
+	srv := dovecot.Start(t, true)
+	c := srv.Client(t)
 	msgs := [][]byte{f.posta, f.plain}
-	appendAll(t, c, "INBOX", msgs, func(int) []imap.Flag { return nil })
-	pass := func(string, string) (string, error) { return srv.pass, nil }
-	url := "imaps://" + srv.user + "@" + srv.addr + "/INBOX"
+	dovecot.Append(t, c, "INBOX", msgs, func(int) []imap.Flag { return nil })
+	pass := func(string, string) (string, error) { return srv.Pass, nil }
+	url := "imaps://" + srv.User + "@" + srv.Addr + "/INBOX"
 
-	got := collect(t, url, &Options{IMAP: IMAPOptions{Password: pass, CAFile: srv.caFile}}, f.opts)
+	got := collect(t, url, &Options{IMAP: IMAPOptions{Password: pass, CAFile: srv.CAFile}}, f.opts)
 	require.Len(t, got, 2)
 	for _, r := range got {
 		require.NoError(t, r.err)
@@ -265,7 +261,7 @@ func TestIMAPSDovecot(t *testing.T) {
 	assert.ErrorAs(t, got[0].err, &unknown)
 
 	// imap:// (no TLS) to the same server is refused by the server (ssl = required).
-	assert.Equal(t, map[imap.UID]string{1: "", 2: ""}, flagsOf(t, c, "INBOX"))
+	assert.Equal(t, map[imap.UID]string{1: "", 2: ""}, dovecot.Flags(t, c, "INBOX"))
 }
 
 func TestParseIMAPURL(t *testing.T) {
