@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sigillo/sigillo/internal/testutil"
 	"github.com/sigillo/sigillo/pec/report"
 )
 
@@ -27,22 +28,6 @@ const renderTimeout = 90 * time.Second
 // break before them). It depends on the fonts Chromium finds; CI installs Debian's
 // chromium, whose dependencies bring the DejaVu fonts the CSS asks for first.
 const wantPages = 20
-
-// tool returns the path of a program, skipping the test when it is missing, or
-// failing it when SIGILLO_REQUIRE_CHROMIUM is set (as .ci/run does).
-func tool(t *testing.T, names ...string) string {
-	t.Helper()
-	for _, n := range names {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("SIGILLO_REQUIRE_CHROMIUM") != "" {
-		t.Fatalf("%s not found and SIGILLO_REQUIRE_CHROMIUM is set", names[0])
-	}
-	t.Skipf("%s not found: install chromium and poppler-utils to run the rendering test", names[0])
-	return ""
-}
 
 // run runs a command with a timeout, in its own process group, killed whole on
 // timeout.
@@ -69,9 +54,9 @@ func run(t *testing.T, name string, args ...string) []byte {
 // every SHA-256 of the input files, the Italian headings.
 func TestRenderPDF(t *testing.T) {
 	t.Parallel()
-	chromium := tool(t, "chromium", "chromium-browser")
-	pdftotext := tool(t, "pdftotext")
-	pdfinfo := tool(t, "pdfinfo")
+	chromium := testutil.Tool(t, "chromium")
+	pdftotext := testutil.Tool(t, "pdftotext")
+	pdfinfo := testutil.Tool(t, "pdfinfo")
 
 	f := loadFixture(t)
 	dir := t.TempDir()
