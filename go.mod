@@ -4,12 +4,10 @@ go 1.26.0
 
 require (
 	github.com/beevik/etree v1.8.1
+	github.com/emersion/go-message v0.18.2
 	github.com/stretchr/testify v1.12.1
+	go.mozilla.org/pkcs7 v0.10.0
 	golang.org/x/text v0.43.0
 )
 
-require (
-	github.com/emersion/go-message v0.18.2 // indirect
-	go.mozilla.org/pkcs7 v0.10.0 // indirect
-	go.yaml.in/yaml/v3 v3.0.5 // indirect
-)
+require go.yaml.in/yaml/v3 v3.0.5 // indirect

@@ -27,7 +27,7 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	}
-	opts := &pec.Options{MaxMessageBytes: 1 << 20, MaxParts: 200, MaxDepth: 3}
+	opts := &pec.Options{Limits: pec.Limits{MaxMessageBytes: 1 << 20, MaxParts: 200}, MaxMessageDepth: 3}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := pec.Read(bytes.NewReader(data), opts)
 		if err != nil {
