@@ -59,12 +59,12 @@ func (p *parser) selectDaticert(v *view, root int, signed bool, c *contents) sel
 		return sel
 	}
 	d := &v.parts[direct[0]]
-	if d.ContentType != "application/xml" && d.ContentType != "text/xml" {
-		block(CodeDaticertByName, "daticert.xml (part %s) has content type %s, not an XML type", pathName(d.Path), d.ContentType)
-		return sel
-	}
 	if d.ContentTypes > 1 {
 		block(CodeDaticertAmbiguous, "daticert.xml (part %s) has %d Content-Type fields", pathName(d.Path), d.ContentTypes)
+		return sel
+	}
+	if d.ContentType != "application/xml" && d.ContentType != "text/xml" {
+		block(CodeDaticertByName, "daticert.xml (part %s) has content type %s, not an XML type", pathName(d.Path), d.ContentType)
 		return sel
 	}
 	sel.part = direct[0]

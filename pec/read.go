@@ -324,8 +324,12 @@ func (p *parser) attachment(v *view, i int, post bool, depth int) Attachment {
 		a.Loaded, a.Size = true, int64(len(a.Data))
 	} else {
 		// Left in the source; its decoded size is computed in small pieces.
-		ra := io.NewSectionReader(v.src.ra, v.off, pt.End)
-		n, err := io.Copy(io.Discard, pt.Open(ra))
+		body := io.NewSectionReader(v.src.ra, v.off+pt.BodyOff, pt.Size())
+		d, err := mime.NewDecoder(pt.Encoding, body)
+		var n int64
+		if err == nil {
+			n, err = io.Copy(io.Discard, d)
+		}
 		if err != nil {
 			// As for a loaded part: the body is kept as transmitted.
 			p.find(CodeDecodeError, "part %s: %v", pathName(pt.Path), err)
@@ -349,11 +353,22 @@ func (p *parser) attachment(v *view, i int, post bool, depth int) Attachment {
 	case emb < len(v.parts) && v.parts[emb].Embedded && v.parts[emb].Parent == i:
 		e := &v.parts[emb]
 		sub, err = p.message(v.src, v.off+e.HeaderOff, e.End-e.HeaderOff, depth+1)
-	case a.Loaded && (v.src.mem != nil || pt.Size() <= p.opts.MaxTextBytes):
-		sub, err = p.message(memSource(a.Data), 0, int64(len(a.Data)), depth+1)
+	case pt.Size() <= p.opts.MaxTextBytes:
+		// Transfer-encoded, or found by name: decoded into memory, in every mode.
+		data := a.Data
+		if !a.Loaded {
+			raw, rerr := v.body(i)
+			if rerr != nil {
+				return a
+			}
+			if data, rerr = mime.Decode(pt.Encoding, raw); rerr != nil {
+				data = raw
+			}
+		}
+		sub, err = p.message(memSource(data), 0, int64(len(data)), depth+1)
 	default:
-		p.find(CodeLimitReached, "part %s: attached message of %d bytes (%s, encoding %q) over LazyAbove (%d), not parsed",
-			pathName(pt.Path), pt.Size(), pt.ContentType, pt.Encoding, p.opts.LazyAbove)
+		p.find(CodeLimitReached, "part %s: attached message of %d bytes (%s, encoding %q) over MaxTextBytes (%d), not parsed",
+			pathName(pt.Path), pt.Size(), pt.ContentType, pt.Encoding, p.opts.MaxTextBytes)
 		return a
 	}
 	if err != nil {

@@ -38,11 +38,21 @@ func Decode(cte string, body []byte) ([]byte, error) {
 	if br, ok := d.(*bytes.Reader); ok && br != nil {
 		return body, nil
 	}
-	out := bytes.NewBuffer(make([]byte, 0, len(body)*3/4+4))
-	if _, err := out.ReadFrom(d); err != nil {
-		return nil, err
+	// The decoded form is never longer than the body: one allocation.
+	out := make([]byte, 0, len(body)+1)
+	for {
+		n, err := d.Read(out[len(out):cap(out)])
+		out = out[:len(out)+n]
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(out) == cap(out) {
+			out = append(out, 0)[:len(out)]
+		}
 	}
-	return out.Bytes(), nil
 }
 
 // qpReader maps the errors of mime/quotedprintable to ErrMalformed.
