@@ -56,7 +56,7 @@ func (l *BuildLimits) withDefaults() BuildLimits {
 }
 
 // ErrFormal is the sentinel of every [*FormalError]: the original message
-// fails the formal checks of the access point (pec-spec.md section 9) and
+// fails the formal checks of the access point (DM 2 novembre 2005, annex) and
 // deserves an avviso di non accettazione rather than a transport envelope.
 var ErrFormal = errors.New("envelope: original message fails the formal checks")
 
@@ -67,7 +67,7 @@ var ErrBuild = errors.New("envelope: invalid build options")
 // FormalReason says which formal check an original message failed.
 type FormalReason string
 
-// The formal checks (pec-spec.md section 9).
+// The formal checks (DM 2 novembre 2005, annex).
 const (
 	// FormalMalformed: the header block cannot be parsed.
 	FormalMalformed FormalReason = "malformed"

@@ -8,7 +8,7 @@ import (
 	"github.com/sigillo/sigillo/daticert"
 )
 
-// Subject prefixes of the two envelopes (pec-spec.md section 3.1). The
+// Subject prefixes of the two envelopes (DM 2 novembre 2005, annex). The
 // receipt package holds the catalogue of every prefix; its tests check that
 // these two agree with it.
 const (
@@ -57,7 +57,7 @@ type Certification struct {
 	// X-Riferimento-Message-ID added.
 	Postacert []byte
 	// Primary are the addresses of To; the others are copy recipients,
-	// which get a sintetica delivery receipt (pec-spec.md section 3.2 (7)).
+	// which get a sintetica delivery receipt (DM 2 novembre 2005, annex).
 	Primary []string
 	// RawSubject is the Subject field body as written (continuation lines
 	// kept), "" when absent.
@@ -246,7 +246,7 @@ func bldCheckIssuer(is Issuer, t time.Time) error {
 }
 
 // BuildTransport builds the transport envelope (busta di trasporto,
-// pec-spec.md section 3.2 (1)) of an original message.
+// DM 2 novembre 2005, annex) of an original message.
 //
 // Outer header, in this order: the original's Return-Path and Received
 // fields unchanged; Subject "POSTA CERTIFICATA: " followed by the original
@@ -348,7 +348,7 @@ func bldWriteRecipients(b *strings.Builder, rs []daticert.Recipient) {
 }
 
 // NewID returns a PEC msgid in the style of OpenPEC-based providers
-// (pec-spec.md section 7): "opec<node>.<yyyymmddhhmmss>.<seq>.1.<n>@domain",
+// (DM 2 novembre 2005, annex): "opec<node>.<yyyymmddhhmmss>.<seq>.1.<n>@domain",
 // from the acceptance time t (printed in its zone), a caller-chosen
 // sequence number and the provider domain. Equal inputs give equal ids.
 func NewID(domain string, t time.Time, seq uint64) string {

@@ -325,11 +325,7 @@ func (p *parser) attachment(v *view, i int, post bool, depth int) Attachment {
 	} else {
 		// Left in the source; its decoded size is computed in small pieces.
 		body := io.NewSectionReader(v.src.ra, v.off+pt.BodyOff, pt.Size())
-		d, err := mime.NewDecoder(pt.Encoding, body)
-		var n int64
-		if err == nil {
-			n, err = io.Copy(io.Discard, d)
-		}
+		n, err := mime.DecodedSize(pt.Encoding, body)
 		if err != nil {
 			// As for a loaded part: the body is kept as transmitted.
 			p.find(CodeDecodeError, "part %s: %v", pathName(pt.Path), err)

@@ -10,9 +10,9 @@ import (
 
 // NewDecoder is the one transfer decoder of the module: it returns a reader of r
 // with the Content-Transfer-Encoding cte (case-insensitive) removed, in
-// constant memory. base64 (RFC 2045 section 6.8) ignores line breaks, spaces and
-// tabs, accepts a missing final padding, and fails on any other byte outside the
-// alphabet and on data after the padding; quoted-printable is the standard
+// constant memory. base64 (RFC 2045 section 6.8) follows [b64State]: line
+// breaks, spaces and tabs ignored, a missing final padding accepted, any other
+// byte outside the alphabet and data after the padding refused; quoted-printable is the standard
 // library's reader; 7bit, 8bit, binary and "" give r itself. Another encoding is
 // an ErrMalformed error. Decoding errors are returned by the reader and match
 // ErrMalformed.
@@ -31,6 +31,9 @@ func NewDecoder(cte string, r io.Reader) (io.Reader, error) {
 // Decode is [NewDecoder] on a body in memory. Identity encodings return body
 // itself, not a copy.
 func Decode(cte string, body []byte) ([]byte, error) {
+	if strings.EqualFold(strings.TrimSpace(cte), "base64") {
+		return decodeBase64(body)
+	}
 	d, err := NewDecoder(cte, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
@@ -66,17 +69,145 @@ func (q *qpReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// b64State is the one base64 rule, shared by the streaming and the []byte
+// decoder so that both accept and refuse the same bodies with the same errors:
+// line breaks, spaces and tabs are skipped; "=" may only fill the last one or
+// two characters of a quantum, and only white space may follow the padding; any
+// other byte outside the alphabet is an error. Offsets count the characters
+// kept.
+type b64State struct {
+	nq     int   // characters of the current quantum, 0 to 3
+	pad    int   // "=" in the current quantum
+	padded bool  // a padded quantum was completed
+	k      int64 // characters kept so far
+}
+
+func (st *b64State) fail(msg string) error {
+	return &Error{Offset: st.k, Msg: "base64: " + msg, Err: ErrMalformed}
+}
+
+func isB64(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/'
+}
+
+// clean appends the alphabet characters of in to dst, checking the rule; with
+// count only, it checks and counts without copying.
+func (st *b64State) clean(dst, in []byte) ([]byte, error) { return st.run(dst, in, false) }
+
+func (st *b64State) run(dst, in []byte, count bool) ([]byte, error) {
+	for _, c := range in {
+		switch c {
+		case '\r', '\n', ' ', '\t':
+			continue
+		}
+		switch {
+		case st.padded:
+			return dst, st.fail("data after the padding")
+		case c == '=':
+			if st.nq < 2 {
+				return dst, st.fail("misplaced padding")
+			}
+			st.pad++
+		case !isB64(c):
+			return dst, st.fail("invalid character")
+		case st.pad > 0:
+			return dst, st.fail("data after the padding")
+		}
+		if !count {
+			dst = append(dst, c)
+		}
+		st.k++
+		if st.nq = (st.nq + 1) % 4; st.nq == 0 && st.pad > 0 {
+			st.padded = true
+		}
+	}
+	return dst, nil
+}
+
+// end checks the end of the data: a quantum of one character, or a padded one
+// cut short, is truncated; two or three characters are a missing final padding,
+// which some producers emit.
+func (st *b64State) end() error {
+	if st.nq == 1 || st.nq > 0 && st.pad > 0 {
+		return st.fail("truncated quantum")
+	}
+	return nil
+}
+
+// size is the decoded size of the characters checked so far, at the end.
+func (st *b64State) size() int64 {
+	n := st.k / 4 * 3
+	if st.padded {
+		return n - int64(st.pad)
+	}
+	return n + [4]int64{0, 0, 1, 2}[st.k%4]
+}
+
+// DecodedSize returns the size of r's content once the transfer encoding cte
+// is removed, reading r in small pieces; the errors are those of [NewDecoder].
+// base64 is checked and counted without being decoded.
+func DecodedSize(cte string, r io.Reader) (int64, error) {
+	if !strings.EqualFold(strings.TrimSpace(cte), "base64") {
+		d, err := NewDecoder(cte, r)
+		if err != nil {
+			return 0, err
+		}
+		return io.Copy(io.Discard, d)
+	}
+	var st b64State
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		if _, cerr := st.run(nil, buf[:n], true); cerr != nil {
+			return 0, cerr
+		}
+		if err == io.EOF {
+			if err := st.end(); err != nil {
+				return 0, err
+			}
+			return st.size(), nil
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+}
+
+// decodeClean decodes cleaned, checked characters: full quanta, then a tail of
+// two or three characters at the end of the data.
+func decodeClean(dst, q []byte) []byte {
+	full := len(q) - len(q)%4
+	n, _ := base64.StdEncoding.Decode(dst[len(dst):cap(dst)], q[:full])
+	dst = dst[:len(dst)+n]
+	if tail := q[full:]; len(tail) > 0 {
+		n, _ = base64.RawStdEncoding.Decode(dst[len(dst):cap(dst)], tail)
+		dst = dst[:len(dst)+n]
+	}
+	return dst
+}
+
+// decodeBase64 is the []byte form: the same rule, in two allocations.
+func decodeBase64(body []byte) ([]byte, error) {
+	var st b64State
+	q, err := st.clean(make([]byte, 0, len(body)), body)
+	if err == nil {
+		err = st.end()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeClean(make([]byte, 0, len(q)/4*3+3), q), nil
+}
+
 // b64Reader decodes base64 with a fixed buffer.
 type b64Reader struct {
-	r      io.Reader
-	in     [4096]byte // raw input
-	q      [4096]byte // cleaned alphabet characters not yet decoded
-	nq     int
-	out    [3072]byte
-	pend   []byte // decoded bytes not yet returned
-	padded bool   // a padded quantum was decoded: only white space may follow
-	off    int64  // cleaned characters consumed, for errors
-	err    error
+	r    io.Reader
+	st   b64State
+	in   []byte // raw input
+	q    []byte // checked characters not yet decoded (fewer than 4 between fills)
+	out  []byte
+	pend []byte // decoded bytes not yet returned
+	err  error
 }
 
 func (b *b64Reader) Read(p []byte) (int, error) {
@@ -91,61 +222,33 @@ func (b *b64Reader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func (b *b64Reader) fail(msg string) {
-	b.err = &Error{Offset: b.off, Msg: "base64: " + msg, Err: ErrMalformed}
-}
-
 func (b *b64Reader) fill() {
-	n, rerr := b.r.Read(b.in[:len(b.q)-b.nq])
-	for _, c := range b.in[:n] {
-		switch c {
-		case '\r', '\n', ' ', '\t':
-			continue
-		}
-		if b.padded {
-			b.fail("data after the padding")
-			return
-		}
-		b.q[b.nq] = c
-		b.nq++
-		if c == '=' {
-			// Padding ends the data once the quantum is complete.
-			if b.nq%4 == 0 {
-				b.padded = true
-			}
-		} else if b.nq%4 != 0 && b.nq > 0 && bytes.IndexByte(b.q[b.nq-b.nq%4:b.nq-1], '=') >= 0 {
-			b.fail("data after the padding")
+	if b.in == nil {
+		b.in = make([]byte, 4096)
+		b.q = make([]byte, 0, 4096+4)
+		b.out = make([]byte, 0, 3*(4096+4)/4+3)
+	}
+	n, rerr := b.r.Read(b.in)
+	q, err := b.st.clean(b.q, b.in[:n])
+	if err != nil {
+		b.err = err
+		return
+	}
+	eof := rerr == io.EOF
+	if eof {
+		if err := b.st.end(); err != nil {
+			b.err = err
 			return
 		}
 	}
-	full := b.nq - b.nq%4
-	if full > 0 {
-		k, err := base64.StdEncoding.Decode(b.out[:], b.q[:full])
-		if err != nil {
-			b.fail("invalid input")
-			return
-		}
-		b.off += int64(full)
-		b.pend = b.out[:k]
-		copy(b.q[:], b.q[full:b.nq])
-		b.nq -= full
+	use := len(q) - len(q)%4
+	if eof {
+		use = len(q)
 	}
+	b.pend = decodeClean(b.out[:0], q[:use])
+	b.q = append(q[:0], q[use:]...)
 	switch {
-	case rerr == io.EOF:
-		if b.nq > 0 {
-			// A missing final padding, which some producers emit.
-			if b.padded || b.nq == 1 || bytes.IndexByte(b.q[:b.nq], '=') >= 0 {
-				b.fail("truncated quantum")
-				return
-			}
-			k, err := base64.RawStdEncoding.Decode(b.out[len(b.pend):], b.q[:b.nq])
-			if err != nil {
-				b.fail("invalid input")
-				return
-			}
-			b.pend = b.out[:len(b.pend)+k]
-			b.nq = 0
-		}
+	case eof:
 		b.err = io.EOF
 	case rerr != nil:
 		b.err = rerr

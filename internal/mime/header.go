@@ -187,7 +187,7 @@ func CharsetReader(charset string, input io.Reader) (io.Reader, error) {
 	return enc.NewDecoder().Reader(input), nil
 }
 
-var errUnsupportedCharset = errorString("unsupported charset")
+const errUnsupportedCharset = errorString("unsupported charset")
 
 type errorString string
 

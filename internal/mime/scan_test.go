@@ -192,9 +192,15 @@ func TestDecodeStream(t *testing.T) {
 		{"base64", "Y2lh\r\nbw==\r\n", "ciao", false},
 		{"BASE64", " Y2lhbw = = ", "ciao", false},
 		{"base64", "Y2lhbw", "ciao", false},
+		{"base64", "Y2lhbyE=", "ciao!", false},
+		{"base64", "Y2lhbyE", "ciao!", false},
+		{"base64", "", "", false},
 		{"base64", "Y2lhbw==Y2lh", "", true},
 		{"base64", "Y2l*bw==", "", true},
 		{"base64", "Y", "", true},
+		{"base64", "Y2=a", "", true},
+		{"base64", "=Y2l", "", true},
+		{"base64", "Y2lhbw=", "", true},
 		{"quoted-printable", "caf=C3=A9=\r\n!", "café!", false},
 		{"7bit", "as is", "as is", false},
 		{"x-uuencode", "x", "", true},
@@ -203,10 +209,22 @@ func TestDecodeStream(t *testing.T) {
 		got, err := Decode(tc.cte, []byte(tc.in))
 		if tc.bad {
 			require.ErrorIs(t, err, ErrMalformed, "%q", tc.in)
+			// The streaming form refuses it with the same error.
+			if d, derr := NewDecoder(tc.cte, iotest.OneByteReader(strings.NewReader(tc.in))); derr == nil {
+				_, serr := io.ReadAll(d)
+				require.Error(t, serr)
+				assert.Equal(t, err.Error(), serr.Error())
+				_, serr = DecodedSize(tc.cte, strings.NewReader(tc.in))
+				require.Error(t, serr)
+				assert.Equal(t, err.Error(), serr.Error())
+			}
 			continue
 		}
 		require.NoError(t, err, "%q", tc.in)
 		assert.Equal(t, tc.want, string(got))
+		n, err := DecodedSize(tc.cte, strings.NewReader(tc.in))
+		require.NoError(t, err)
+		assert.Equal(t, int64(len(tc.want)), n, "decoded size of %q", tc.in)
 		// The streaming form, fed a byte at a time, gives the same.
 		d, err := NewDecoder(tc.cte, iotest.OneByteReader(strings.NewReader(tc.in)))
 		require.NoError(t, err)
