@@ -86,8 +86,19 @@ func (st *b64State) fail(msg string) error {
 	return &Error{Offset: st.k, Msg: "base64: " + msg, Err: ErrMalformed}
 }
 
-func isB64(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/'
+// b64Alphabet has 1 at the index of every character of the base64 alphabet.
+const b64Alphabet = "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+
+func isB64(c byte) bool { return b64Alphabet[c] == 1 }
+
+// plain reports whether line holds only alphabet characters.
+func plain(line []byte) bool {
+	for _, c := range line {
+		if b64Alphabet[c] == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // clean appends the alphabet characters of in to dst, checking the rule; with
@@ -95,6 +106,36 @@ func isB64(c byte) bool {
 func (st *b64State) clean(dst, in []byte) ([]byte, error) { return st.run(dst, in, false) }
 
 func (st *b64State) run(dst, in []byte, count bool) ([]byte, error) {
+	for len(in) > 0 {
+		line := in
+		if i := bytes.IndexByte(in, '\n'); i >= 0 {
+			line, in = in[:i], in[i+1:]
+		} else {
+			in = nil
+		}
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		// The common line: alphabet characters only, no padding seen. The rule
+		// then only keeps and counts them.
+		if !st.padded && st.pad == 0 && plain(line) {
+			if !count {
+				dst = append(dst, line...)
+			}
+			st.k += int64(len(line))
+			st.nq = (st.nq + len(line)) % 4
+			continue
+		}
+		var err error
+		if dst, err = st.chars(dst, line, count); err != nil {
+			return dst, err
+		}
+	}
+	return dst, nil
+}
+
+// chars applies the rule to each character of a line.
+func (st *b64State) chars(dst, in []byte, count bool) ([]byte, error) {
 	for _, c := range in {
 		switch c {
 		case '\r', '\n', ' ', '\t':

@@ -328,6 +328,13 @@ type scanner struct {
 	capPart int
 	capBuf  []byte
 
+	// inPlace: the whole input is buf (ScanBytes); the header block and the
+	// captured body are sub-slices of it instead of copies: [hdrOff,
+	// hdrOff+hdrLen) and [capOff, capOff+capLen).
+	inPlace        bool
+	hdrOff, hdrLen int
+	capOff, capLen int
+
 	e emitter
 }
 
@@ -367,6 +374,7 @@ func ScanBytes(b []byte, opts *Options) (*Scan, error) {
 		return nil, &LimitError{Limit: "MaxMessageBytes", Max: s.lim.MaxMessageBytes}
 	}
 	s.buf, s.wpos, s.eof = b, len(b), true
+	s.inPlace = true
 	res, err := s.run()
 	if err != nil {
 		return nil, err
@@ -511,21 +519,60 @@ func (s *scanner) slowLine(buf []byte, p, ce, eol int) error {
 		if !s.midLine && ce == p && eol > 0 {
 			return s.endHeader(s.base + int64(ce+eol))
 		}
-		if len(s.res.Parts) == 1 && len(s.hdr) == 0 && s.base+int64(p) == 0 && !s.midLine && isFromLine(buf[p:ce]) {
+		if len(s.res.Parts) == 1 && len(s.hdr)+s.hdrLen == 0 && s.base+int64(p) == 0 && !s.midLine && isFromLine(buf[p:ce]) {
 			s.res.Parts[0].HeaderOff = int64(ce + eol)
 			return nil
 		}
-		if len(s.hdr)+ce+eol-p > s.lim.MaxHeaderBytes {
+		if s.hdrLen+len(s.hdr)+ce+eol-p > s.lim.MaxHeaderBytes {
 			return &LimitError{Limit: "MaxHeaderBytes", Max: int64(s.lim.MaxHeaderBytes)}
 		}
-		s.hdr = append(s.hdr, buf[p:ce+eol]...)
+		if s.inPlace {
+			if s.hdrLen == 0 {
+				s.hdrOff = p
+			}
+			s.hdrLen += ce + eol - p
+		} else {
+			s.hdr = append(s.hdr, buf[p:ce+eol]...)
+		}
 	case mCapture:
-		if len(s.capBuf)+ce+eol-p > s.lim.MaxSignatureBytes+2 { // +2: the line end dropped at the delimiter
+		if s.capLen+len(s.capBuf)+ce+eol-p > s.lim.MaxSignatureBytes+2 { // +2: the line end dropped at the delimiter
 			return &LimitError{Limit: "MaxSignatureBytes", Max: int64(s.lim.MaxSignatureBytes)}
 		}
-		s.capBuf = append(s.capBuf, buf[p:ce+eol]...)
+		if s.inPlace {
+			if s.capLen == 0 {
+				s.capOff = p
+			}
+			s.capLen += ce + eol - p
+		} else {
+			s.capBuf = append(s.capBuf, buf[p:ce+eol]...)
+		}
 	}
 	return nil
+}
+
+// ownHeader returns the header block read so far, not aliasing the read buffer.
+func (s *scanner) ownHeader() []byte {
+	if s.hdrLen+len(s.hdr) == 0 {
+		return nil
+	}
+	if s.inPlace {
+		return s.header()
+	}
+	return bytes.Clone(s.hdr)
+}
+
+// header returns the header block read so far.
+func (s *scanner) header() []byte {
+	if s.inPlace {
+		return s.buf[s.hdrOff : s.hdrOff+s.hdrLen]
+	}
+	return s.hdr
+}
+
+// resetHeader starts a new header block.
+func (s *scanner) resetHeader() {
+	s.hdr = s.hdr[:0]
+	s.hdrLen = 0
 }
 
 // isFromLine reports an mbox "From " separator line (no field name before a colon).
@@ -606,7 +653,7 @@ func (s *scanner) delimiter(buf []byte, p, ce, eol, k int, closing bool) error {
 	s.res.Parts = append(s.res.Parts, Part{Path: path, Parent: f.parent, HeaderOff: hdrOff, Signed: s.e.on})
 	s.open = append(s.open, openPart{part: idx, frame: k})
 	s.mode = mHeader
-	s.hdr = s.hdr[:0]
+	s.resetHeader()
 	if f.signed && f.n == 1 && s.entityPart < 0 {
 		s.entityPart = idx
 		s.res.Entity = idx
@@ -647,10 +694,10 @@ func (s *scanner) closePart(end int64, byDelim bool) error {
 		end = pt.HeaderOff
 	}
 	if s.mode == mHeader { // only the innermost part can be in its header
-		s.describe(pt, s.hdr)
+		s.describe(pt, s.header())
 		pt.BodyOff = end
 		if o.part == 0 {
-			s.res.Header = bytes.Clone(s.hdr)
+			s.res.Header = s.ownHeader()
 		}
 	}
 	if end < pt.BodyOff {
@@ -709,11 +756,11 @@ func (s *scanner) endHeader(bodyOff int64) error {
 	o := s.open[len(s.open)-1]
 	idx := o.part
 	pt := &s.res.Parts[idx]
-	s.describe(pt, s.hdr)
+	s.describe(pt, s.header())
 	pt.BodyOff = bodyOff
 	s.mode = mBody
 	if idx == 0 {
-		s.res.Header = bytes.Clone(s.hdr)
+		s.res.Header = s.ownHeader()
 	}
 	mt := pt.ContentType
 	switch {
@@ -759,11 +806,12 @@ func (s *scanner) endHeader(bodyOff int64) error {
 		})
 		s.open = append(s.open, openPart{part: len(s.res.Parts) - 1, frame: o.frame})
 		s.mode = mHeader
-		s.hdr = s.hdr[:0]
+		s.resetHeader()
 	case o.frame >= 0 && o.frame == s.signedFrame && s.frames[o.frame].n == 2:
 		s.mode = mCapture
 		s.capPart = idx
 		s.capBuf = s.capBuf[:0]
+		s.capLen = 0
 	}
 	return nil
 }
@@ -796,6 +844,9 @@ func (s *scanner) endCapture(byDelim bool) {
 	idx := s.capPart
 	s.capPart = -1
 	body := s.capBuf
+	if s.inPlace {
+		body = s.buf[s.capOff : s.capOff+s.capLen]
+	}
 	if byDelim {
 		body = trimEOL(body)
 	}
@@ -809,7 +860,12 @@ func (s *scanner) endCapture(byDelim bool) {
 		}
 		return
 	}
-	s.res.Signature = bytes.Clone(dec)
+	if len(dec) == 0 {
+		dec = nil
+	} else if len(body) > 0 && &dec[0] == &body[0] {
+		dec = bytes.Clone(dec) // an identity encoding: do not alias the buffer
+	}
+	s.res.Signature = dec
 }
 
 func trimEOL(b []byte) []byte {

@@ -285,3 +285,35 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecode: the []byte decoder, the streaming decoder read a byte at a time
+// and DecodedSize agree on every input, errors included.
+func FuzzDecode(f *testing.F) {
+	f.Add("base64", []byte("Y2lh\r\nbw==\r\n"))
+	f.Add("base64", []byte("Y2lhbw==Y2lh"))
+	f.Add("quoted-printable", []byte("caf=C3=A9=\r\n!"))
+	f.Fuzz(func(t *testing.T, cte string, b []byte) {
+		want, werr := Decode(cte, b)
+		d, derr := NewDecoder(cte, iotest.OneByteReader(bytes.NewReader(b)))
+		if derr != nil {
+			if werr == nil {
+				t.Fatalf("NewDecoder %v, Decode nil", derr)
+			}
+			return
+		}
+		got, gerr := io.ReadAll(d)
+		n, serr := DecodedSize(cte, bytes.NewReader(b))
+		if (werr == nil) != (gerr == nil) || (werr == nil) != (serr == nil) {
+			t.Fatalf("errors: Decode %v, stream %v, size %v", werr, gerr, serr)
+		}
+		if werr != nil {
+			if werr.Error() != gerr.Error() || werr.Error() != serr.Error() {
+				t.Fatalf("errors differ: %v / %v / %v", werr, gerr, serr)
+			}
+			return
+		}
+		if !bytes.Equal(want, got) || int64(len(want)) != n {
+			t.Fatalf("decoded %q, streamed %q, size %d", want, got, n)
+		}
+	})
+}
