@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/mail"
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/htmlindex"
+	imime "github.com/sigillo/sigillo/internal/mime"
 )
 
 // Default limits for the original messages given to [BuildTransport] and
@@ -256,17 +255,8 @@ func (m *bldMessage) all(name string) []*bldField {
 	return out
 }
 
-// bldCharsetReader decodes the charsets of RFC 2047 words and RFC 2231
-// parameters through the WHATWG index of golang.org/x/text.
-func bldCharsetReader(label string, in io.Reader) (io.Reader, error) {
-	enc, err := htmlindex.Get(label)
-	if err != nil {
-		return nil, err
-	}
-	return enc.NewDecoder().Reader(in), nil
-}
-
-var bldWordDecoder = &mime.WordDecoder{CharsetReader: bldCharsetReader}
+// bldWordDecoder decodes RFC 2047 words with the module's one charset lookup.
+var bldWordDecoder = &mime.WordDecoder{CharsetReader: imime.CharsetReader}
 
 var bldAddressParser = &mail.AddressParser{WordDecoder: bldWordDecoder}
 
