@@ -292,10 +292,8 @@ func (p *parser) text(v *view, i int) (Text, bool) {
 		b = raw
 	}
 	if cs := t.Charset; cs != "" {
-		if r, err := mime.CharsetReader(cs, bytes.NewReader(b)); err != nil {
-			p.find(CodeDecodeError, "part %s: unknown charset %q, text kept as is", pathName(pt.Path), clip(cs))
-		} else if conv, err := io.ReadAll(r); err != nil {
-			p.find(CodeDecodeError, "part %s: charset %s: %v", pathName(pt.Path), clip(cs), err)
+		if conv, err := mime.DecodeCharset(cs, b); err != nil {
+			p.find(CodeDecodeError, "part %s: charset %q: %v, text kept as is", pathName(pt.Path), clip(cs), err)
 		} else {
 			b = conv
 		}

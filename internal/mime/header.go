@@ -5,6 +5,7 @@ import (
 	"io"
 	stdmime "mime"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
@@ -270,4 +271,46 @@ func blankLine(b []byte) int {
 		i += nl + 1
 	}
 	return -1
+}
+
+// DecodeCharset converts b from charset to UTF-8 with [CharsetReader]; ASCII
+// input in an ASCII-compatible charset of the common ones (and ISO-8859-1,
+// whose bytes are their code points) is converted without a decoder.
+func DecodeCharset(charset string, b []byte) ([]byte, error) {
+	switch strings.ToLower(strings.TrimSpace(charset)) {
+	case "utf-8", "utf8", "us-ascii", "ascii", "":
+		return b, nil
+	case "iso-8859-1", "latin1", "iso_8859-1", "l1":
+		return latin1(b), nil
+	case "iso-8859-15", "iso-8859-2", "windows-1252", "windows-1250", "cp1252":
+		if isASCII(b) {
+			return b, nil
+		}
+	}
+	r, err := CharsetReader(charset, bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(r)
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// latin1 converts ISO-8859-1 to UTF-8; ASCII input is returned as is.
+func latin1(b []byte) []byte {
+	if isASCII(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+len(b)/8)
+	for _, c := range b {
+		out = utf8.AppendRune(out, rune(c))
+	}
+	return out
 }

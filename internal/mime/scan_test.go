@@ -259,6 +259,21 @@ func TestCharsetReader(t *testing.T) {
 	_, err = CharsetReader("x-unknown", strings.NewReader(""))
 	require.ErrorIs(t, err, ErrMalformed)
 	assert.Equal(t, "café", DecodeWords("=?iso-8859-1?q?caf=E9?="))
+	// The shortcuts of DecodeCharset give what the decoders give.
+	for _, cs := range []string{"ISO-8859-1", "latin1", "windows-1252", "iso-8859-15", "utf-8"} {
+		for _, in := range []string{"plain ascii", "caf\xe9 \xa4"} {
+			got, err := DecodeCharset(cs, []byte(in))
+			require.NoError(t, err)
+			if cs == "utf-8" {
+				assert.Equal(t, in, string(got))
+				continue
+			}
+			r, err := CharsetReader(cs, strings.NewReader(in))
+			require.NoError(t, err)
+			want, _ := io.ReadAll(r)
+			assert.Equal(t, string(want), string(got), "%s %q", cs, in)
+		}
+	}
 }
 
 // FuzzScan: the three scanners agree whatever the input, and never panic.
