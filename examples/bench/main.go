@@ -16,7 +16,7 @@
 //   - the large envelope: runs sha1sum, envelope.VerifyFile and pec.ReadFile
 //     (streaming mode; this program as a child process, `bench -verify-one
 //     FILE`, so that its peak RSS is its own), pec.ReadFile with the message
-//     loaded (StreamAbove -1) and openssl, -reps times each (once for the last
+//     loaded (pec.Read) and openssl, -reps times each (once for the last
 //     two), interleaved, and keeps the median;
 //   - building and signing an acceptance receipt, against one RSA-2048 PKCS#1 v1.5
 //     signature alone.
@@ -719,7 +719,7 @@ func (r *report) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nBuilding and signing (median):\n\n")
 	table(w, []string{"operation", "time", "vs RSA sign"}, r.buildRows)
-	fmt.Fprintf(w, "\nTargets (issue 6):\n\n")
+	fmt.Fprintf(w, "\nTargets (issues 6 and 9):\n\n")
 	var rows []row
 	for _, t := range r.targets {
 		rows = append(rows, row{t[:]})
