@@ -76,3 +76,22 @@ func verifyScan(sc *mime.Scan, err error, o VerifyOptions, l Limits) (*Report, e
 	}
 	return verifySigned(r, s, sc.Digest, o, l), nil
 }
+
+// VerifyParts is [Verify] for a message already scanned, whose part table
+// (offsets relative to the message) shows no multipart/signed where Verify looks
+// for one (Part.SignedMessage false on the message of a message/rfc822 part):
+// the report Verify gives such a message, from the same decision code, without
+// reading it again. A table with a multipart/signed where one is looked for gets
+// ErrMalformed: verify the bytes instead.
+func VerifyParts(parts []Part, opts *VerifyOptions) *Report {
+	o, l := resolveVerifyOptions(opts)
+	for i := range parts {
+		if parts[i].ContentType == "multipart/signed" && (parts[i].Parent < 0 ||
+			parts[i].Parent == 0 && parts[0].ContentType == "multipart/mixed" && !o.NoUnwrap) {
+			return (&Report{Parts: parts}).fail(&VerifyError{Reason: ErrMalformed, Detail: "locate",
+				Err: fmt.Errorf("envelope: the part table has a multipart/signed: %w", ErrMalformed)})
+		}
+	}
+	r, _ := verifyScan(&mime.Scan{Parts: parts, Signed: -1, Entity: -1, SignaturePart: -1}, nil, o, l)
+	return r
+}

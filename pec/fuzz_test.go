@@ -98,6 +98,24 @@ func FuzzReadModes(f *testing.F) {
 			if want.Attachments[i].Size != got.Attachments[i].Size {
 				t.Fatalf("attachment %d: size %d, %d", i, want.Attachments[i].Size, got.Attachments[i].Size)
 			}
+			// An attached message reads as its bytes alone (one level: deeper
+			// levels meet MaxMessageDepth at another place).
+			a := want.Attachments[i]
+			if a.Message == nil || !a.Loaded || bytes.HasPrefix(a.Data, []byte("From ")) {
+				continue // alone, a leading "From " line is an mbox separator
+			}
+			alone, err := pec.Read(bytes.NewReader(a.Data), opts)
+			if err != nil {
+				t.Fatalf("attachment %d reads attached but not alone: %v", i, err)
+			}
+			if slices.ContainsFunc(alone.Findings, func(f pec.Finding) bool { return f.Code == pec.CodeLimitReached }) {
+				continue
+			}
+			if alone.Kind != a.Message.Kind || alone.Certified != a.Message.Certified ||
+				alone.Verification.Status != a.Message.Verification.Status || !slices.Equal(alone.Findings, a.Message.Findings) {
+				t.Fatalf("attachment %d: alone %v/%v/%v %v, attached %v/%v/%v %v", i, alone.Kind, alone.Certified, alone.Verification.Status,
+					alone.Findings, a.Message.Kind, a.Message.Certified, a.Message.Verification.Status, a.Message.Findings)
+			}
 		}
 	})
 }

@@ -279,3 +279,44 @@ func TestReadForwarding(t *testing.T) {
 		assert.Contains(t, m.Original.Texts[0].Text, "Testo del mittente")
 	})
 }
+
+// TestReadAttachedLikeAlone: an attached message read from the outer scan's part
+// table gives what reading its bytes alone gives.
+func TestReadAttachedLikeAlone(t *testing.T) {
+	t.Parallel()
+	_, alice, opts := signedWorld(t)
+	x, err := alice.Send(submitted(fxBob, fxCarol), nil)
+	require.NoError(t, err)
+	acc := x.Find(receipt.KindAccettazione, "")
+	fwd := fxMessage([]string{"From: mallory@example.com", "Subject: Fwd", "Date: Tue, 3 Jun 2025 10:00:00 +0200"},
+		textPart("x"), origPart(fxOriginal(), "message/rfc822", "a.eml"), origPart(string(acc.Raw), "message/rfc822", "b.eml"))
+	seen := 0
+	for _, raw := range append([][]byte{fwd}, rawsOf(x.Messages)...) {
+		m, err := pec.Read(bytes.NewReader(raw), opts)
+		require.NoError(t, err)
+		for _, a := range m.Attachments {
+			if a.Message == nil {
+				continue
+			}
+			seen++
+			alone, err := pec.Read(bytes.NewReader(a.Data), opts)
+			require.NoError(t, err)
+			assertSameVerdict(t, alone, a.Message)
+			assert.Equal(t, alone.Verification.Err == nil, a.Message.Verification.Err == nil)
+			if alone.Verification.Err != nil && a.Message.Verification.Err != nil {
+				assert.Equal(t, alone.Verification.Err.Error(), a.Message.Verification.Err.Error())
+			}
+			assert.Equal(t, alone.Verification.Parts, a.Message.Verification.Parts)
+			assert.Equal(t, alone.Texts, a.Message.Texts)
+		}
+	}
+	assert.Greater(t, seen, 3)
+}
+
+func rawsOf(ms []*pectest.Message) [][]byte {
+	var out [][]byte
+	for _, m := range ms {
+		out = append(out, m.Raw)
+	}
+	return out
+}

@@ -93,6 +93,34 @@ type view struct {
 	kids  [][]int
 }
 
+// subTable returns the part table of the message that Embedded part emb
+// carries, as a scan of that message alone gives it: offsets relative to it,
+// paths and parents from it, nothing marked signed.
+func (v *view) subTable(emb int) []mime.Part {
+	root := v.parts[emb]
+	n := emb + 1
+	for n < len(v.parts) && v.parts[n].HeaderOff < root.End {
+		n++
+	}
+	out := make([]mime.Part, n-emb)
+	depth := len(root.Path)
+	for k := range out {
+		pt := v.parts[emb+k]
+		pt.HeaderOff -= root.HeaderOff
+		pt.BodyOff -= root.HeaderOff
+		pt.End -= root.HeaderOff
+		pt.Path = pt.Path[depth:]
+		pt.Signed = false
+		if k == 0 {
+			pt.Parent, pt.Embedded, pt.SignedMessage = -1, false, false
+		} else {
+			pt.Parent -= emb
+		}
+		out[k] = pt
+	}
+	return out
+}
+
 func (v *view) body(i int) ([]byte, error) {
 	pt := &v.parts[i]
 	return v.src.read(v.off+pt.BodyOff, pt.Size())
@@ -112,6 +140,12 @@ func (p *parser) message(src *source, off, size int64, depth int) (*Message, err
 			return nil, fmt.Errorf("pec: read: %w", err)
 		}
 	}
+	return p.messageFrom(src, off, rep, depth)
+}
+
+// messageFrom reads the message at off in src from its verification report and
+// part table.
+func (p *parser) messageFrom(src *source, off int64, rep *envelope.Report, depth int) (*Message, error) {
 	if rep.Parts == nil {
 		var le *mime.LimitError
 		if errors.As(rep.Err, &le) {
@@ -344,6 +378,12 @@ func (p *parser) attachment(v *view, i int, post bool, depth int) Attachment {
 	var sub *Message
 	var err error
 	switch emb := i + 1; {
+	case emb < len(v.parts) && v.parts[emb].Embedded && v.parts[emb].Parent == i && !v.parts[emb].SignedMessage:
+		// Not signed: read from the part table of this scan, as a scan of its
+		// own would give it (envelope.VerifyParts), without a second pass.
+		e := &v.parts[emb]
+		rep := envelope.VerifyParts(v.subTable(emb), p.verifyOptions())
+		sub, err = p.messageFrom(v.src, v.off+e.HeaderOff, rep, depth+1)
 	case emb < len(v.parts) && v.parts[emb].Embedded && v.parts[emb].Parent == i:
 		e := &v.parts[emb]
 		sub, err = p.message(v.src, v.off+e.HeaderOff, e.End-e.HeaderOff, depth+1)

@@ -31,6 +31,10 @@ type Part struct {
 	Embedded bool
 	// Signed marks the signed entity and every part inside it.
 	Signed bool
+	// SignedMessage, on an Embedded message, reports that a scan of that message
+	// alone finds its multipart/signed (the message itself, or a direct part of
+	// its multipart/mixed): the rule of [Scan.Signed], applied one level down.
+	SignedMessage bool
 
 	HeaderOff int64 // first byte of the header block
 	BodyOff   int64 // first byte of the body (after the blank line)
@@ -768,6 +772,16 @@ func (s *scanner) endHeader(bodyOff int64) error {
 		signed := mt == "multipart/signed" && s.signedFrame < 0 && !pt.Embedded && pt.Parent < 0 ||
 			mt == "multipart/signed" && s.signedFrame < 0 && !pt.Embedded && !s.noUnwrap &&
 				o.frame == 0 && len(s.frames) > 0 && s.frames[0].mixed
+		// The same rule for the message of a message/rfc822 part, read alone.
+		if mt == "multipart/signed" {
+			if pt.Embedded {
+				pt.SignedMessage = true
+			} else if pt.Parent >= 0 {
+				if par := &s.res.Parts[pt.Parent]; par.Embedded && par.ContentType == "multipart/mixed" && !s.noUnwrap {
+					par.SignedMessage = true
+				}
+			}
+		}
 		if pt.Boundary == "" {
 			if signed {
 				s.res.Signed = idx
