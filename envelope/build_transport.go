@@ -53,7 +53,7 @@ type Certification struct {
 	// requested receipt form.
 	Cert *daticert.Cert
 	// Postacert is the original as attached to the transport envelope:
-	// CRLF line ends, Message-ID replaced by the PEC msgid and
+	// CRLF line ends, Message-ID replaced by the identificativo and
 	// X-Riferimento-Message-ID added.
 	Postacert []byte
 	// Primary are the addresses of To; the others are copy recipients,
@@ -91,7 +91,7 @@ func Certify(original []byte, opts *TransportOptions) (*Certification, error) {
 		return nil, err
 	}
 	if !bldValidMsgID(opts.ID) || strings.ContainsAny(opts.ID, "<>") {
-		return nil, fmt.Errorf("%w: invalid PEC msgid %q", ErrBuild, opts.ID)
+		return nil, fmt.Errorf("%w: invalid identificativo %q", ErrBuild, opts.ID)
 	}
 	lim := opts.Limits.withDefaults()
 	m, err := bldParseMessage(original, lim)
@@ -347,7 +347,7 @@ func bldWriteRecipients(b *strings.Builder, rs []daticert.Recipient) {
 	}
 }
 
-// NewID returns a PEC msgid in the style of OpenPEC-based providers
+// NewID returns an identificativo in the style of OpenPEC-based providers
 // (DM 2 novembre 2005, annex): "opec<node>.<yyyymmddhhmmss>.<seq>.1.<n>@domain",
 // from the acceptance time t (printed in its zone), a caller-chosen
 // sequence number and the provider domain. Equal inputs give equal ids.

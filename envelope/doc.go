@@ -127,12 +127,13 @@
 // [BuildTransport] (or [Certify], which also returns the access point's
 // certification data) builds the transport envelope of an original message and
 // [BuildAnomaly] the anomaly envelope around a received message (DM 2 novembre
-// 2005, annex, sections 3.2 and 5.1; RFC 6109 section 3). Each returns a [Draft]: the outer header in the order
-// real providers write it, the signed body ([Content]: the Italian text as
-// text/plain and text/html in ISO-8859-1 quoted-printable, daticert.xml for the
+// 2005, annex, sections 3.2 and 5.1; RFC 6109 section 3). Each returns a
+// [Draft]: the outer header in the order real providers write it, the signed
+// body ([Content]: the Italian text as text/plain and text/html in ISO-8859-1
+// quoted-printable, daticert.xml for the
 // transport envelope, the original as message/rfc822 postacert.eml), and the one
 // event instant used for Date, daticert, the text and, by [Draft.Sign], the
-// signingTime. The original's Message-ID is replaced by the PEC msgid inside
+// signingTime. The original's Message-ID is replaced by the identificativo inside
 // postacert.eml and kept in X-Riferimento-Message-ID; the anomaly envelope keeps
 // the received Message-ID and carries no daticert. An original that fails the
 // access point's formal checks gives a [*FormalError] ([ErrFormal]); bad options
