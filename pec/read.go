@@ -252,7 +252,16 @@ func (p *parser) messageFrom(src *source, off int64, rep *envelope.Report, depth
 func mailHeader(fields []mime.Field) mail.Header {
 	var h textproto.Header
 	for i := len(fields) - 1; i >= 0; i-- { // AddRaw prepends
-		h.AddRaw(append(bytes.Clone(fields[i].Raw), '\r', '\n'))
+		raw := fields[i].Raw
+		// The field with its line break, in the header block (never modified).
+		if n := len(raw); cap(raw) >= n+2 && raw[n : n+2][0] == '\r' && raw[n : n+2][1] == '\n' {
+			raw = raw[: n+2 : n+2]
+		} else if cap(raw) >= n+1 && raw[n : n+1][0] == '\n' {
+			raw = raw[: n+1 : n+1]
+		} else {
+			raw = append(bytes.Clone(raw), '\r', '\n')
+		}
+		h.AddRaw(raw)
 	}
 	return mail.Header{Header: message.Header{Header: h}}
 }
