@@ -320,3 +320,21 @@ func rawsOf(ms []*pectest.Message) [][]byte {
 	}
 	return out
 }
+
+// TestReadMaxTextBytes: a text at MaxTextBytes is read, one byte more is not,
+// in every mode.
+func TestReadMaxTextBytes(t *testing.T) {
+	t.Parallel()
+	body := strings.Repeat("x", 1000)
+	raw := fxMessage([]string{"From: a@example.com", "Subject: t"}, fxPart{"Content-Type: text/plain", body})
+	for _, tc := range []struct {
+		max   int64
+		texts int
+	}{{int64(len(body)), 1}, {int64(len(body)) - 1, 0}} {
+		m := readEveryWay(t, raw, &pec.Options{MaxTextBytes: tc.max})
+		assert.Len(t, m.Texts, tc.texts, "MaxTextBytes %d", tc.max)
+		if tc.texts == 0 {
+			assert.Contains(t, codes(m), pec.CodeLimitReached)
+		}
+	}
+}
