@@ -16,7 +16,8 @@ import (
 )
 
 // DefaultTimeTolerance is the largest difference accepted between signingTime and
-// the Date header or the daticert.xml data before a time-skew finding is reported.
+// the Date header or the daticert.xml data before a time-skew finding is reported
+// (by package pec, which makes those cross-checks).
 const DefaultTimeTolerance = 5 * time.Minute
 
 // OIDPolicyPECProvider is the certificate policy of PEC provider signing
@@ -38,7 +39,8 @@ type VerifyOptions struct {
 	// angle brackets of "Per conto di: ..." <posta-certificata@...>).
 	Sender string
 	// TimeTolerance is the largest skew between signingTime and the Date header or
-	// daticert.xml before a finding; 0 means DefaultTimeTolerance.
+	// daticert.xml before a finding, for the cross-checks of package pec (this
+	// package checks the signature only); 0 means DefaultTimeTolerance.
 	TimeTolerance time.Duration
 	// Limits bounds the input; zero fields mean defaults.
 	Limits Limits
