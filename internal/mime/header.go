@@ -51,6 +51,9 @@ func trimWSP(b []byte) []byte {
 // media type is lower case. On error mt may still be set (the type was read but
 // a parameter was not) and params is nil.
 func ParseMediaType(v string) (mt string, params map[string]string, err error) {
+	if mt, params, ok := fastMediaType(v); ok {
+		return mt, params, nil
+	}
 	mt, params, err = stdmime.ParseMediaType(v)
 	if err == nil {
 		return strings.ToLower(mt), params, nil
@@ -313,4 +316,85 @@ func latin1(b []byte) []byte {
 		out = utf8.AppendRune(out, rune(c))
 	}
 	return out
+}
+
+// fastMediaType is the standard library's ParseMediaType for the common forms
+// (ASCII, tokens and quoted strings without escapes, no RFC 2231 parameters),
+// without its allocations; ok is false for anything else, which the standard
+// library then parses (FuzzMediaType checks that both agree).
+func fastMediaType(v string) (mt string, params map[string]string, ok bool) {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c >= 0x7f || c < 0x20 && c != '\t' || c == '\\' || c == '*' {
+			return "", nil, false
+		}
+	}
+	base, rest, _ := strings.Cut(v, ";")
+	if rest != "" || len(base) < len(v) {
+		rest = v[len(base):]
+	}
+	mt = strings.ToLower(strings.Trim(base, " \t"))
+	typ, after := token(mt)
+	if typ == "" {
+		return "", nil, false
+	}
+	if after != "" {
+		if after[0] != '/' {
+			return "", nil, false
+		}
+		if sub, end := token(after[1:]); sub == "" || end != "" {
+			return "", nil, false
+		}
+	}
+	params = make(map[string]string, 2)
+	for {
+		rest = strings.TrimLeft(rest, " \t")
+		if rest == "" {
+			return mt, params, true
+		}
+		if rest[0] != ';' {
+			return "", nil, false
+		}
+		r := strings.TrimLeft(rest[1:], " \t")
+		key, r := token(r)
+		if key == "" {
+			if strings.Trim(rest, " \t") == ";" {
+				return mt, params, true // a trailing semicolon
+			}
+			return "", nil, false
+		}
+		key = strings.ToLower(key)
+		r = strings.TrimLeft(r, " \t")
+		if r == "" || r[0] != '=' {
+			return "", nil, false
+		}
+		r = strings.TrimLeft(r[1:], " \t")
+		var value string
+		if r != "" && r[0] == '"' {
+			end := strings.IndexByte(r[1:], '"')
+			if end < 0 {
+				return "", nil, false
+			}
+			value, r = r[1:1+end], r[2+end:]
+		} else if value, r = token(r); value == "" {
+			return "", nil, false
+		}
+		if old, dup := params[key]; dup && old != value {
+			return "", nil, false
+		}
+		params[key] = value
+		rest = r
+	}
+}
+
+// token splits s after its longest prefix of RFC 2045 token characters.
+func token(s string) (tok, rest string) {
+	i := 0
+	for i < len(s) && isTokenChar(s[i]) {
+		i++
+	}
+	return s[:i], s[i:]
+}
+
+func isTokenChar(c byte) bool {
+	return c > 0x20 && c < 0x7f && !strings.ContainsRune(`()<>@,;:\"/[]?=`, rune(c))
 }

@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/sha256"
 	"io"
+	stdmime "mime"
 	"os"
 	"path/filepath"
 	"strings"
@@ -329,6 +330,33 @@ func FuzzDecode(f *testing.F) {
 		}
 		if !bytes.Equal(want, got) || int64(len(want)) != n {
 			t.Fatalf("decoded %q, streamed %q, size %d", want, got, n)
+		}
+	})
+}
+
+// FuzzMediaType: the fast path of ParseMediaType gives what the standard
+// library gives whenever it answers.
+func FuzzMediaType(f *testing.F) {
+	for _, v := range []string{"text/plain", "multipart/mixed; boundary=\"b\"", "Application/XML; name=daticert.xml;",
+		"text/plain; charset=iso-8859-1; format=flowed", "inline; filename=\"a b.txt\"", "a/b; x=1; x=2", "a/b;;c=d", "a/b; c=\"d"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		mt, params, ok := fastMediaType(v)
+		if !ok {
+			return
+		}
+		smt, sparams, err := stdmime.ParseMediaType(v)
+		if err != nil {
+			t.Fatalf("%q: fast %q %v, standard library error %v", v, mt, params, err)
+		}
+		if mt != smt || len(params) != len(sparams) {
+			t.Fatalf("%q: fast %q %v, standard library %q %v", v, mt, params, smt, sparams)
+		}
+		for k, x := range sparams {
+			if params[k] != x {
+				t.Fatalf("%q: fast %v, standard library %v", v, params, sparams)
+			}
 		}
 	})
 }
