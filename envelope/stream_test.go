@@ -376,3 +376,21 @@ func base64Encode(dst, src []byte) int {
 	}
 	return n
 }
+
+// TestVerifyParts: the report of an unsigned part table is Verify's, and a table
+// with a multipart/signed where one is looked for is refused.
+func TestVerifyParts(t *testing.T) {
+	t.Parallel()
+	plain := []byte("Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nciao\r\n--b--\r\n")
+	want := envelope.Verify(plain, nil)
+	got := envelope.VerifyParts(want.Parts, nil)
+	assert.Equal(t, want.Status, got.Status)
+	require.ErrorIs(t, got.Err, envelope.ErrNotSigned)
+	assert.Equal(t, want.Err.Error(), got.Err.Error())
+	assert.Equal(t, want.Parts, got.Parts)
+
+	signed := envelope.Verify(build(t, msg{}), nil)
+	require.NotNil(t, signed.Signed)
+	r := envelope.VerifyParts(signed.Parts, nil)
+	require.ErrorIs(t, r.Err, envelope.ErrMalformed)
+}
