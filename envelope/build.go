@@ -13,7 +13,7 @@ import (
 	"github.com/sigillo/sigillo/daticert"
 )
 
-// Names of the parts of a system message (pec-spec.md section 2.2).
+// Names of the parts of a system message (DM 2 novembre 2005, annex).
 const (
 	// DaticertName is the file name of the certification data part.
 	DaticertName = "daticert.xml"
@@ -31,7 +31,7 @@ type Issuer struct {
 	// gestore-emittente, such as "Example PEC S.p.A.".
 	Name string
 	// Domain is the provider mail domain: system messages come from
-	// posta-certificata@Domain (pec-spec.md section 2.3).
+	// posta-certificata@Domain (DM 2 novembre 2005, annex).
 	Domain string
 }
 
@@ -112,12 +112,12 @@ func bldLastSunday(y int, m time.Month) time.Time {
 func bldEventTime(t time.Time) time.Time { return t.Truncate(time.Second) }
 
 // FormatEventTime formats t the way the body texts print an event time:
-// day "dd/mm/yyyy", time "hh:mm:ss" and zone "+hhmm" (pec-spec.md section 8).
+// day "dd/mm/yyyy", time "hh:mm:ss" and zone "+hhmm" (DM 2 novembre 2005, annex).
 func FormatEventTime(t time.Time) (day, clock, zone string) {
 	return t.Format("02/01/2006"), t.Format("15:04:05"), t.Format("-0700")
 }
 
-// Content is the signed body of a system message (pec-spec.md sections 2.2
+// Content is the signed body of a system message (DM 2 novembre 2005, annex
 // and 5): a multipart/mixed holding a multipart/alternative with the text in
 // text/plain and text/html (ISO-8859-1, quoted-printable), then the
 // daticert.xml part (base64), then the postacert.eml part (message/rfc822).

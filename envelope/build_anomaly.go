@@ -30,8 +30,8 @@ type AnomalyOptions struct {
 	Limits *BuildLimits
 }
 
-// BuildAnomaly builds the anomaly envelope (busta di anomalia, pec-spec.md
-// section 3.2 (2)) of a received message.
+// BuildAnomaly builds the anomaly envelope (busta di anomalia, DM 2 novembre
+// 2005, annex) of a received message.
 //
 // Outer header, in this order: the message's Return-Path and Received
 // fields unchanged; Subject "ANOMALIA MESSAGGIO: " followed by the subject

@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/mail"
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/htmlindex"
+	imime "github.com/sigillo/sigillo/internal/mime"
 )
 
 // Default limits for the original messages given to [BuildTransport] and
@@ -56,7 +55,7 @@ func (l *BuildLimits) withDefaults() BuildLimits {
 }
 
 // ErrFormal is the sentinel of every [*FormalError]: the original message
-// fails the formal checks of the access point (pec-spec.md section 9) and
+// fails the formal checks of the access point (DM 2 novembre 2005, annex) and
 // deserves an avviso di non accettazione rather than a transport envelope.
 var ErrFormal = errors.New("envelope: original message fails the formal checks")
 
@@ -67,7 +66,7 @@ var ErrBuild = errors.New("envelope: invalid build options")
 // FormalReason says which formal check an original message failed.
 type FormalReason string
 
-// The formal checks (pec-spec.md section 9).
+// The formal checks (DM 2 novembre 2005, annex).
 const (
 	// FormalMalformed: the header block cannot be parsed.
 	FormalMalformed FormalReason = "malformed"
@@ -256,17 +255,8 @@ func (m *bldMessage) all(name string) []*bldField {
 	return out
 }
 
-// bldCharsetReader decodes the charsets of RFC 2047 words and RFC 2231
-// parameters through the WHATWG index of golang.org/x/text.
-func bldCharsetReader(label string, in io.Reader) (io.Reader, error) {
-	enc, err := htmlindex.Get(label)
-	if err != nil {
-		return nil, err
-	}
-	return enc.NewDecoder().Reader(in), nil
-}
-
-var bldWordDecoder = &mime.WordDecoder{CharsetReader: bldCharsetReader}
+// bldWordDecoder decodes RFC 2047 words with the module's one charset lookup.
+var bldWordDecoder = &mime.WordDecoder{CharsetReader: imime.CharsetReader}
 
 var bldAddressParser = &mail.AddressParser{WordDecoder: bldWordDecoder}
 

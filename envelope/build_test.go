@@ -27,7 +27,7 @@ var bldUpdate = flag.Bool("update", false, "rewrite the golden files under testd
 
 var bldIssuer = envelope.Issuer{Name: "Example PEC S.p.A.", Domain: "pec.example.it"}
 
-// bldTime is the acceptance instant of the examples of pec-spec.md 6.5.
+// bldTime is the acceptance instant of the examples of the technical rules (DM 2 novembre 2005, annex)
 var bldTime = envelope.LegalTime(time.Date(2025, 6, 3, 7, 15, 42, 0, time.UTC))
 
 const bldOriginal = "Received: from client.example.it (client [192.0.2.1])\r\n" +
@@ -91,7 +91,7 @@ func TestBuildTransport(t *testing.T) {
 	require.NoError(t, err)
 	id := envelope.NewID(bldIssuer.Domain, bldTime, 7)
 
-	// Outer header: the set and order of pec-spec.md 3.2 (1).
+	// Outer header: the set and order of the technical rules (DM 2 novembre 2005, annex).
 	var names []string
 	for _, f := range d.Header {
 		names = append(names, f.Name)

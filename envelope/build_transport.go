@@ -8,7 +8,7 @@ import (
 	"github.com/sigillo/sigillo/daticert"
 )
 
-// Subject prefixes of the two envelopes (pec-spec.md section 3.1). The
+// Subject prefixes of the two envelopes (DM 2 novembre 2005, annex). The
 // receipt package holds the catalogue of every prefix; its tests check that
 // these two agree with it.
 const (
@@ -53,11 +53,11 @@ type Certification struct {
 	// requested receipt form.
 	Cert *daticert.Cert
 	// Postacert is the original as attached to the transport envelope:
-	// CRLF line ends, Message-ID replaced by the PEC msgid and
+	// CRLF line ends, Message-ID replaced by the identificativo and
 	// X-Riferimento-Message-ID added.
 	Postacert []byte
 	// Primary are the addresses of To; the others are copy recipients,
-	// which get a sintetica delivery receipt (pec-spec.md section 3.2 (7)).
+	// which get a sintetica delivery receipt (DM 2 novembre 2005, annex).
 	Primary []string
 	// RawSubject is the Subject field body as written (continuation lines
 	// kept), "" when absent.
@@ -91,7 +91,7 @@ func Certify(original []byte, opts *TransportOptions) (*Certification, error) {
 		return nil, err
 	}
 	if !bldValidMsgID(opts.ID) || strings.ContainsAny(opts.ID, "<>") {
-		return nil, fmt.Errorf("%w: invalid PEC msgid %q", ErrBuild, opts.ID)
+		return nil, fmt.Errorf("%w: invalid identificativo %q", ErrBuild, opts.ID)
 	}
 	lim := opts.Limits.withDefaults()
 	m, err := bldParseMessage(original, lim)
@@ -246,7 +246,7 @@ func bldCheckIssuer(is Issuer, t time.Time) error {
 }
 
 // BuildTransport builds the transport envelope (busta di trasporto,
-// pec-spec.md section 3.2 (1)) of an original message.
+// DM 2 novembre 2005, annex) of an original message.
 //
 // Outer header, in this order: the original's Return-Path and Received
 // fields unchanged; Subject "POSTA CERTIFICATA: " followed by the original
@@ -347,8 +347,8 @@ func bldWriteRecipients(b *strings.Builder, rs []daticert.Recipient) {
 	}
 }
 
-// NewID returns a PEC msgid in the style of OpenPEC-based providers
-// (pec-spec.md section 7): "opec<node>.<yyyymmddhhmmss>.<seq>.1.<n>@domain",
+// NewID returns an identificativo in the style of OpenPEC-based providers
+// (DM 2 novembre 2005, annex): "opec<node>.<yyyymmddhhmmss>.<seq>.1.<n>@domain",
 // from the acceptance time t (printed in its zone), a caller-chosen
 // sequence number and the provider domain. Equal inputs give equal ids.
 func NewID(domain string, t time.Time, seq uint64) string {

@@ -1,8 +1,12 @@
-// Package envelope is the S/MIME container of PEC messages (pec-spec.md sections 2,
-// 5 and 10): it locates and slices the signed entity, verifies the provider
-// signature and decides whether an accredited PEC provider signed exactly these
-// bytes, and when; it signs entities as a provider does; and it builds the
-// transport and anomaly envelopes (the Build* functions and [Draft]).
+// Package envelope is the S/MIME container of PEC messages (RFC 6109 sections 3
+// and 5, DM 2 novembre 2005 and its annex, the "regole tecniche"; RFC 5751 and
+// RFC 5652 for S/MIME and CMS): it locates and slices the signed entity,
+// verifies the provider signature and decides whether an accredited PEC
+// provider signed exactly these bytes, and when; it signs entities as a provider
+// does; and it builds the transport and anomaly envelopes (the Build* functions
+// and [Draft]). It does the signature only: what the signed data means
+// (daticert.xml, the kind of message, the cross-checks of times and parts) is
+// package pec's.
 //
 // # Locating the signed entity
 //
@@ -11,10 +15,13 @@
 // relied on) and slices its first body part exactly as transmitted, headers
 // included, from the raw bytes: nothing is re-serialised. A message stored with
 // bare LF line ends is canonicalised to CRLF (only then is the entity copied).
-// When a relay wrapped the original in a top-level multipart/mixed, the signed
-// entity is looked for one level down, as a multipart/signed part or as a
-// message/rfc822 part that is itself multipart/signed; this is reported
-// ([Signed.Wrapped], finding [FindingWrapped]).
+// When a mailing list wrapped the message in a top-level multipart/mixed (to add
+// a footer), the signed entity is looked for one level down, as a direct
+// multipart/signed part; this is reported ([Signed.Wrapping], finding
+// [FindingWrapped]). A signed message inside a message/rfc822 part (a forwarded
+// PEC) is not this message's signature: it is an attachment, verified on its
+// own by whoever reads it (package pec does). Every entry point runs the one
+// scanner of the module, which also gives the part table ([Report.Parts]).
 //
 // # What Verify checks
 //
@@ -37,17 +44,17 @@
 //     failures: status invalid. SHA-1 is accepted (every real provider signature in
 //     the corpus uses it) and reported as [FindingWeakDigest].
 //  3. Time: validity is evaluated at the signingTime attribute, or at
-//     VerifyOptions.At ([ErrNoSigningTime] when there is neither). signingTime is
-//     cross-checked against the Date header and the daticert.xml data; a
-//     difference beyond VerifyOptions.TimeTolerance ([DefaultTimeTolerance]) is a
-//     finding, not a failure. Once a path is accepted, the signingTime must not
+//     VerifyOptions.At ([ErrNoSigningTime] when there is neither). The
+//     cross-checks of signingTime against the Date header and the daticert.xml
+//     data are package pec's, with VerifyOptions.TimeTolerance
+//     ([DefaultTimeTolerance]). Once a path is accepted, the signingTime must not
 //     be later than the verification clock (VerifyOptions.Now, time.Now when nil),
 //     nor than VerifyOptions.At when set, plus the tolerance
-//     ([ErrSigningTimeInFuture]), and the signingTime (exactly)
-//     and the Date header (within the tolerance) must fall within the signer
-//     certificate's validity, which matters when the path is evaluated at
-//     VerifyOptions.At ([ErrKeyOutsideValidity]). signingTime must be a UTCTime
-//     for the years 1950-2049 (RFC 5652 section 11.3); a GeneralizedTime there is
+//     ([ErrSigningTimeInFuture]), and the signingTime (exactly) and the Date
+//     header (within the tolerance) must fall within the signer certificate's
+//     validity, which matters when the path is evaluated at VerifyOptions.At
+//     ([ErrKeyOutsideValidity]). signingTime must be a UTCTime for the years
+//     1950-2049 (RFC 5652 section 11.3); a GeneralizedTime there is
 //     [ErrMalformed].
 //  4. Trust: a certification path is built by this package, not by
 //     crypto/x509.Verify (which refuses the SHA-1 certificate signatures of the
@@ -115,26 +122,19 @@
 //
 // # Streaming verification
 //
-// [VerifyReaderAt] (an io.ReaderAt such as an *os.File), [VerifyFile] and
-// [VerifyReader] (a one-pass io.Reader) verify a message of any size with a fixed
-// amount of memory, running the same checks and decision code as Verify. One pass
-// hashes the signed entity as it is read, turning bare LF into CRLF on the fly,
-// captures smime.p7s and daticert.xml, and records the offsets of every part
-// ([Signed.Parts], [Part]); Signed.Entity is nil. The digest the signature needs
-// is known only after the signed entity: the ReaderAt verifiers hash with the
-// micalg digest and read the entity again if the SignerInfo needs another one;
-// VerifyReader hashes with the micalg digest plus SHA-1 and SHA-256 and gives
-// [ErrUnsupportedAlgorithm] for any other. After verification, [Part.Open] reads
-// any part (postacert.eml, its attachments) back through the io.ReaderAt,
+// [Verify] (a slice), [VerifyReaderAt] (an io.ReaderAt such as an *os.File),
+// [VerifyFile] and [VerifyReader] (a one-pass io.Reader) are one scan and one
+// decision over different inputs, and give the same report (but for
+// Signed.Entity, set by Verify only). The scan hashes the signed entity as it is
+// read, turning bare LF into CRLF on the fly, captures smime.p7s and records the
+// offsets of every part ([Report.Parts], [Part]) in a fixed amount of memory.
+// The digest the signature needs is known only after the signed entity: Verify
+// and the ReaderAt verifiers hash with the micalg digest and read the entity
+// again if the SignerInfo needs another one; VerifyReader hashes with the micalg
+// digest plus SHA-1 and SHA-256 and gives [ErrUnsupportedAlgorithm] for any
+// other. [Part.Open] reads any part back through the io.ReaderAt,
 // transfer-decoded, in small pieces. Only I/O makes these functions return an
 // error.
-//
-// The scan finds multipart/signed at the top level or as a direct part of a
-// top-level multipart/mixed. When it finds no signed entity (a signed message
-// forwarded as message/rfc822) or rejects the structure, a message up to
-// Limits.MaxBufferedBytes ([DefaultMaxBufferedBytes]) is verified by Verify in
-// memory instead, so that small messages get Verify's verdict; a larger one gets
-// the scan's verdict (ErrNotSigned, ErrMalformed or ErrTooLarge).
 //
 // # Signing
 //
@@ -147,13 +147,14 @@
 //
 // [BuildTransport] (or [Certify], which also returns the access point's
 // certification data) builds the transport envelope of an original message and
-// [BuildAnomaly] the anomaly envelope around a received message (pec-spec.md
-// section 3.2 (1) and (2)). Each returns a [Draft]: the outer header in the order
-// real providers write it, the signed body ([Content]: the Italian text as
-// text/plain and text/html in ISO-8859-1 quoted-printable, daticert.xml for the
+// [BuildAnomaly] the anomaly envelope around a received message (DM 2 novembre
+// 2005, annex, sections 3.2 and 5.1; RFC 6109 section 3). Each returns a
+// [Draft]: the outer header in the order real providers write it, the signed
+// body ([Content]: the Italian text as text/plain and text/html in ISO-8859-1
+// quoted-printable, daticert.xml for the
 // transport envelope, the original as message/rfc822 postacert.eml), and the one
 // event instant used for Date, daticert, the text and, by [Draft.Sign], the
-// signingTime. The original's Message-ID is replaced by the PEC msgid inside
+// signingTime. The original's Message-ID is replaced by the identificativo inside
 // postacert.eml and kept in X-Riferimento-Message-ID; the anomaly envelope keeps
 // the received Message-ID and carries no daticert. An original that fails the
 // access point's formal checks gives a [*FormalError] ([ErrFormal]); bad options
@@ -163,29 +164,27 @@
 //
 // # Limits
 //
-// Every limit of verification is a field of [Limits] (a zero field means the default):
-// [DefaultMaxMessageBytes] for the whole message, [DefaultMaxEntityHeaderBytes]
-// per header block, [DefaultMaxParts] parts per multipart body,
-// [DefaultMaxDepth] MIME levels when the signed entity is walked for daticert.xml,
-// [DefaultMaxSignatureBytes] for the decoded smime.p7s, [DefaultMaxCertificates]
-// embedded certificates and [DefaultMaxChainLength] certificates per path (the
-// path search also examines at most 256 candidate links). Exceeding one gives
-// [ErrTooLarge] (status malformed). BER nesting depth is capped by internal/cms.
+// Every limit of verification is a field of [Limits] (a zero field means the
+// default), the one limits type of the module, applied the same way by every
+// entry point: [DefaultMaxMessageBytes] for the whole message,
+// [DefaultMaxEntityHeaderBytes] per header block, [DefaultMaxParts] parts in the
+// whole message, [DefaultMaxDepth] levels of multipart nesting,
+// [DefaultMaxSignatureBytes] for the smime.p7s body as transmitted,
+// [DefaultMaxCertificates] embedded certificates and [DefaultMaxChainLength]
+// certificates per path (the path search also examines at most 256 candidate
+// links). Exceeding one gives [ErrTooLarge] (status malformed). BER nesting
+// depth is capped by internal/cms.
 //
-// The streaming verifiers apply the same limits, with three differences in
-// counting: MaxParts and MaxDepth bound the whole message, as
-// [StreamPartsFactor]*MaxParts parts and [StreamDepthFactor]*MaxDepth multipart
-// levels; MaxSignatureBytes also bounds the encoded smime.p7s (twice it plus
-// 1 KiB); a daticert.xml body over 1 MiB (encoded) makes the scan fail
-// (ErrTooLarge). [DefaultMaxBufferedBytes] bounds their in-memory fallback.
-//
-// Two bounded, concurrency-safe caches make repeated verification of messages
-// from the same providers cheap: successful certificate-link signature checks
-// ([LinkCacheSize] entries, shared by the process and matched byte for byte on
-// both certificates; validity, anchor, CA, key usage and name checks still run
-// on every call), and parsed certificates inside internal/cms (256 entries).
-// Certificates in a [Report] may therefore be shared with other reports: treat
-// them as read-only.
+// A [Trust] made by [NewTrust] or [DefaultTrust] owns two bounded,
+// concurrency-safe caches that make repeated verification with that Trust of
+// messages from the same providers cheap: successful certificate-link signature
+// checks (1024 entries, matched byte for byte on both certificates; validity,
+// anchor, CA, key usage and name checks still run on every call) and parsed
+// certificates (256 entries). There is no process-wide cache: the certificates
+// in the reports of one Trust may be shared between those reports (treat them as
+// read-only), never with another Trust's. VerifyOptions.Trust nil means a new
+// DefaultTrust per call, which caches nothing: keep a Trust to verify many
+// messages.
 //
 // # Divergences
 //
@@ -197,7 +196,5 @@
 //     ("a@b <a@b>", seen in anonymised samples) is read from its angle brackets.
 //   - A SignerInfo without signed attributes is rejected ([ErrBadSignature]): PEC
 //     requires them and the digest binding depends on them.
-//   - Streaming verifiers on a message larger than MaxBufferedBytes: a signed
-//     message inside a message/rfc822 part is not looked for (ErrNotSigned), and
-//     VerifyReader does not re-parse the part headers strictly as Locate does.
+//   - A multipart/signed header with two Content-Type fields is malformed.
 package envelope

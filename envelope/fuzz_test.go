@@ -108,8 +108,8 @@ func FuzzVerifyReader(f *testing.F) {
 		if once.Status != want.Status && !oneshot {
 			t.Fatalf("VerifyReader status %v (%v), Verify %v (%v)", once.Status, once.Err, want.Status, want.Err)
 		}
-		if at.Signed != nil {
-			for _, p := range at.Signed.Parts {
+		{
+			for _, p := range at.Parts {
 				if p.HeaderOff < 0 || p.HeaderOff > p.BodyOff || p.BodyOff > p.End || p.End > int64(len(raw)) {
 					t.Fatalf("part %v offsets %d %d %d of %d", p.Path, p.HeaderOff, p.BodyOff, p.End, len(raw))
 				}

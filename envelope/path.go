@@ -134,7 +134,7 @@ func (s *pathSearch) search(chain []*x509.Certificate) {
 		key := [2]*x509.Certificate{p, cur}
 		err, done := s.sigOK[key]
 		if !done {
-			err = checkLink(p, cur)
+			err = s.trust.checkLink(p, cur)
 			if s.sigOK == nil {
 				s.sigOK = make(map[[2]*x509.Certificate]error)
 			}
@@ -177,14 +177,15 @@ func mayIssue(parent, child *x509.Certificate) bool {
 // Certificate.CheckSignatureFrom it accepts SHA-1 (the historical chains); MD5 and
 // MD2 are refused.
 //
-// Successful checks are remembered in the package's link cache (see
-// [LinkCacheSize]), so a provider certificate seen before costs no public-key
+// Successful checks are remembered in the link cache of the Trust (see
+// [NewTrust]), so a provider certificate seen before costs no public-key
 // operation; failures are not remembered.
-func checkLink(parent, child *x509.Certificate) error {
+func (t *Trust) checkLink(parent, child *x509.Certificate) error {
 	switch child.SignatureAlgorithm {
 	case x509.MD2WithRSA, x509.MD5WithRSA, x509.UnknownSignatureAlgorithm:
 		return verr(ErrUnsupportedAlgorithm, child, "certificate signature algorithm %v", child.SignatureAlgorithm)
 	}
+	links := t.links
 	if links.verified(child.Raw, parent.Raw) {
 		return nil
 	}
@@ -305,7 +306,7 @@ func checkSigningTimes(r *Report, s *Signed, leaf *x509.Certificate, o VerifyOpt
 
 // headerDate returns the parsed Date field of the signed message's outer header.
 func headerDate(s *Signed, l Limits) (time.Time, bool) {
-	h, _, err := mime.ReadHeader(s.Header, l.mime())
+	h, _, err := mime.ReadHeader(s.Header, &l)
 	if err != nil {
 		return time.Time{}, false
 	}
@@ -427,8 +428,8 @@ func emailMatches(constraint, addr string) bool {
 	return domain == c
 }
 
-// LinkCacheSize bounds the number of certificate links (a certificate and the
-// certificate whose key verified its signature) that verification remembers, so
+// linkCacheSize bounds the number of certificate links (a certificate and the
+// certificate whose key verified its signature) that a [Trust] remembers, so
 // that the messages of a known provider cost one public-key operation (the CMS
 // signature) instead of one per link of the path. When the cache is full an
 // arbitrary entry is dropped.
@@ -439,19 +440,14 @@ func emailMatches(constraint, addr string) bool {
 // both certificates (compared byte for byte, not by a hash), and keeps a copy of
 // both, so at most a few MiB are held (about 3 KiB per entry for the RSA-2048
 // certificates of PEC).
-//
-// The cache is shared by every [Trust]: whether a certificate's signature verifies
-// under another certificate's key is a fact about the two encodings, the same for
-// every set of anchors, and [DefaultTrust] builds a new Trust on every call that
-// passes none.
-const LinkCacheSize = 1024
+const linkCacheSize = 1024
+
+// certCacheSize bounds the parsed certificates a [Trust] keeps (internal/cms).
+const certCacheSize = 256
 
 // maxCachedLinkBytes is the largest pair of certificates (DER bytes together) that
 // the link cache keeps.
 const maxCachedLinkBytes = 32 << 10
-
-// links is the package's link cache.
-var links = newLinkCache(LinkCacheSize)
 
 // linkCache is a bounded set of verified (child, issuer) DER pairs, safe for
 // concurrent use.
@@ -478,7 +474,7 @@ func (c *linkCache) key(child, issuer []byte) uint64 {
 // verified reports whether the signature of child was verified with issuer's key
 // before. Empty encodings are never found.
 func (c *linkCache) verified(child, issuer []byte) bool {
-	if len(child) == 0 || len(issuer) == 0 {
+	if c == nil || len(child) == 0 || len(issuer) == 0 {
 		return false
 	}
 	k := c.key(child, issuer)
@@ -490,7 +486,7 @@ func (c *linkCache) verified(child, issuer []byte) bool {
 
 // add records that child's signature verifies with issuer's key.
 func (c *linkCache) add(child, issuer []byte) {
-	if len(child) == 0 || len(issuer) == 0 || len(child)+len(issuer) > maxCachedLinkBytes {
+	if c == nil || len(child) == 0 || len(issuer) == 0 || len(child)+len(issuer) > maxCachedLinkBytes {
 		return
 	}
 	k := c.key(child, issuer)

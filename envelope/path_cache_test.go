@@ -40,8 +40,8 @@ func TestLinkCacheNeverPassesABadLink(t *testing.T) {
 	res, err := trust.buildPath(leaf.Cert, []*x509.Certificate{ca.Cert}, at, DefaultMaxChainLength)
 	require.NoError(t, err)
 	require.Len(t, res.chain, 3)
-	require.True(t, links.verified(leaf.Cert.Raw, ca.Cert.Raw), "verified link remembered")
-	require.True(t, links.verified(ca.Cert.Raw, root.Cert.Raw), "verified link remembered")
+	require.True(t, trust.links.verified(leaf.Cert.Raw, ca.Cert.Raw), "verified link remembered")
+	require.True(t, trust.links.verified(ca.Cert.Raw, root.Cert.Raw), "verified link remembered")
 
 	// A child changed after signing, with the same issuer: never passes, and its
 	// failure is not remembered either.
@@ -64,9 +64,9 @@ func TestLinkCacheNeverPassesABadLink(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			for range 2 { // the second round would hit a wrongly cached verdict
-				err := checkLink(tc.parent, tc.child)
+				err := trust.checkLink(tc.parent, tc.child)
 				require.ErrorIs(t, err, ErrUnknownAuthority)
-				assert.False(t, links.verified(tc.child.Raw, tc.parent.Raw))
+				assert.False(t, trust.links.verified(tc.child.Raw, tc.parent.Raw))
 			}
 		})
 	}
@@ -89,7 +89,7 @@ func TestLinkCacheKeepsPolicyChecks(t *testing.T) {
 
 	_, err := trust.buildPath(leaf.Cert, embedded, testpki.ReferenceTime(), DefaultMaxChainLength)
 	require.NoError(t, err)
-	require.True(t, links.verified(leaf.Cert.Raw, ca.Cert.Raw))
+	require.True(t, trust.links.verified(leaf.Cert.Raw, ca.Cert.Raw))
 
 	// Validity, anchor window and path length are evaluated on every path, cached
 	// signatures or not.
@@ -99,9 +99,17 @@ func TestLinkCacheKeepsPolicyChecks(t *testing.T) {
 	require.ErrorIs(t, err, ErrCertNotYetValid)
 	_, err = trust.buildPath(leaf.Cert, embedded, testpki.ReferenceTime(), 2)
 	require.ErrorIs(t, err, ErrUnknownAuthority)
-	// Another trust without the root: the cached links confer no trust.
-	_, err = NewTrust().buildPath(leaf.Cert, embedded, testpki.ReferenceTime(), DefaultMaxChainLength)
+	// Another trust without the root: the cached links confer no trust, and its
+	// cache is its own.
+	other := NewTrust()
+	assert.False(t, other.links.verified(leaf.Cert.Raw, ca.Cert.Raw))
+	_, err = other.buildPath(leaf.Cert, embedded, testpki.ReferenceTime(), DefaultMaxChainLength)
 	require.ErrorIs(t, err, ErrUnknownAuthority)
+	// A Trust not made by NewTrust caches nothing, and still verifies.
+	var bare Trust
+	bare.AddCert(root.Cert)
+	_, err = bare.buildPath(leaf.Cert, embedded, testpki.ReferenceTime(), DefaultMaxChainLength)
+	require.NoError(t, err)
 }
 
 func TestLinkCacheBounded(t *testing.T) {
@@ -143,7 +151,7 @@ func TestLinkCacheConcurrent(t *testing.T) {
 				leaf := leaves[(g+i)%2]
 				_, err := trust.buildPath(leaf, []*x509.Certificate{ca.Cert}, testpki.ReferenceTime(), DefaultMaxChainLength)
 				assert.NoError(t, err)
-				assert.ErrorIs(t, checkLink(ca.Cert, bad), ErrUnknownAuthority)
+				assert.ErrorIs(t, trust.checkLink(ca.Cert, bad), ErrUnknownAuthority)
 			}
 		})
 	}

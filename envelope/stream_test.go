@@ -78,17 +78,13 @@ func assertSameReport(t *testing.T, want, got *envelope.Report) {
 	assert.Equal(t, want.Anchor, got.Anchor)
 	assert.Equal(t, want.Legacy, got.Legacy)
 	assert.Equal(t, want.Signer, got.Signer)
-	assert.Equal(t, want.DaticertErr == nil, got.DaticertErr == nil, "daticert error %v, want %v", got.DaticertErr, want.DaticertErr)
-	if assert.Equal(t, want.Daticert == nil, got.Daticert == nil, "daticert") && want.Daticert != nil {
-		assert.Equal(t, want.Daticert.Raw, got.Daticert.Raw)
-		assert.Equal(t, want.Daticert.ID, got.Daticert.ID)
-	}
+	assert.Equal(t, len(want.Parts), len(got.Parts), "parts")
 	if assert.Equal(t, want.Signed == nil, got.Signed == nil, "signed") && want.Signed != nil {
 		assert.Equal(t, want.Signed.Wrapping, got.Signed.Wrapping)
 		assert.Equal(t, want.Signed.Signature, got.Signed.Signature)
 		assert.Equal(t, want.Signed.EntitySize, got.Signed.EntitySize)
 		assert.Equal(t, want.Signed.Header, got.Signed.Header)
-		if got.Signed.Parts != nil {
+		if got.Signed.Entity == nil {
 			assert.Nil(t, got.Signed.Entity)
 			assert.Equal(t, want.Signed.EntityStart, got.Signed.EntityStart)
 			assert.Equal(t, want.Signed.EntityEnd, got.Signed.EntityEnd)
@@ -187,17 +183,11 @@ func TestVerifyStreamingTestdata(t *testing.T) {
 				want := envelope.Verify(v, o)
 				if vname != "tampered" {
 					require.True(t, want.Valid(), "%v", want.Err)
-					if !strings.Contains(name, "anomalia") {
-						require.NotNil(t, want.Daticert, "daticert")
-					}
 				}
 				for _, m := range streamModes {
 					t.Run(m.name, func(t *testing.T) {
 						got := m.run(t, v, o)
 						assertSameReport(t, want, got)
-						if want.Signed != nil {
-							require.NotNil(t, got.Signed.Parts, "verified by the scan, not the fallback")
-						}
 					})
 				}
 			})
@@ -275,13 +265,13 @@ func TestVerifyReaderAtLarge(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			got := m.run(t, raw, o)
 			assertSameReport(t, want, got)
-			require.NotNil(t, got.Signed.Parts)
-			entity := got.Signed.Parts[got.Signed.EntityPart]
+			require.NotNil(t, got.Parts)
+			entity := got.Parts[got.Signed.EntityPart]
 			assert.True(t, entity.Signed)
 			assert.Equal(t, int64(got.Signed.EntityStart), entity.HeaderOff)
 			var post, big *envelope.Part
-			for i := range got.Signed.Parts {
-				p := &got.Signed.Parts[i]
+			for i := range got.Parts {
+				p := &got.Parts[i]
 				switch p.Filename {
 				case envelope.PostacertName:
 					post = p
@@ -302,22 +292,17 @@ func TestVerifyReaderAtLarge(t *testing.T) {
 	}
 }
 
-// TestVerifyStreamingFallback: a signed message forwarded as message/rfc822 is
-// verified through the in-memory fallback up to MaxBufferedBytes, and reported
-// as not signed, with the reason, above it.
-func TestVerifyStreamingFallback(t *testing.T) {
-	w := world()
+// TestVerifyStreamingForwarded: a signed message forwarded as message/rfc822 is
+// not the outer message's signature, in every mode.
+func TestVerifyStreamingForwarded(t *testing.T) {
 	inner := build(t, msg{})
 	body := "--fwd\r\nContent-Type: message/rfc822\r\n\r\n" + string(inner) + "\r\n--fwd--\r\n"
 	raw := outer("gateway@example.org", signTime, "", `multipart/mixed; boundary="fwd"`, []byte(body))
+	want := envelope.Verify(raw, nil)
+	require.ErrorIs(t, want.Err, envelope.ErrNotSigned)
 	for _, m := range streamModes {
 		t.Run(m.name, func(t *testing.T) {
-			r := m.run(t, raw, &envelope.VerifyOptions{Trust: trustRoot(w)})
-			require.True(t, r.Valid(), "%v", r.Err)
-			assert.Equal(t, envelope.WrapMessage, r.Signed.Wrapping)
-			assert.Nil(t, r.Signed.Parts, "verified in memory")
-
-			r = m.run(t, raw, &envelope.VerifyOptions{Trust: trustRoot(w), Limits: envelope.Limits{MaxBufferedBytes: 1024}})
+			r := m.run(t, raw, nil)
 			assert.Equal(t, envelope.StatusAbsent, r.Status)
 			require.ErrorIs(t, r.Err, envelope.ErrNotSigned)
 		})
@@ -390,4 +375,22 @@ func base64Encode(dst, src []byte) int {
 		n += 4
 	}
 	return n
+}
+
+// TestVerifyParts: the report of an unsigned part table is Verify's, and a table
+// with a multipart/signed where one is looked for is refused.
+func TestVerifyParts(t *testing.T) {
+	t.Parallel()
+	plain := []byte("Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nciao\r\n--b--\r\n")
+	want := envelope.Verify(plain, nil)
+	got := envelope.VerifyParts(want.Parts, nil)
+	assert.Equal(t, want.Status, got.Status)
+	require.ErrorIs(t, got.Err, envelope.ErrNotSigned)
+	assert.Equal(t, want.Err.Error(), got.Err.Error())
+	assert.Equal(t, want.Parts, got.Parts)
+
+	signed := envelope.Verify(build(t, msg{}), nil)
+	require.NotNil(t, signed.Signed)
+	r := envelope.VerifyParts(signed.Parts, nil)
+	require.ErrorIs(t, r.Err, envelope.ErrMalformed)
 }

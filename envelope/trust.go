@@ -7,6 +7,8 @@ import (
 	"encoding/pem"
 	"fmt"
 	"time"
+
+	"github.com/sigillo/sigillo/internal/cms"
 )
 
 // Anchor is a trust anchor: a public key, identified by the SHA-256 of its
@@ -65,10 +67,23 @@ type Trust struct {
 	anchors       []Anchor
 	intermediates []*x509.Certificate
 	pools         []*x509.CertPool
+	// The caches of this Trust, safe for concurrent use: verified certificate
+	// links and parsed certificates (nil in a Trust not made by NewTrust or
+	// DefaultTrust: no caching).
+	links *linkCache
+	certs *cms.CertCache
 }
 
 // NewTrust returns an empty trust set: nothing verifies until anchors are added.
-func NewTrust() *Trust { return &Trust{} }
+// The Trust owns two bounded caches (at most 1024 verified certificate links
+// and 256 parsed certificates), so that verifying many messages of the same
+// providers with one Trust costs one public-key operation per message. The
+// certificates in the reports of one Trust may therefore be shared between
+// those reports: treat them as read-only. Verification with a new Trust each
+// time (VerifyOptions.Trust nil means a new DefaultTrust) caches nothing.
+func NewTrust() *Trust {
+	return &Trust{links: newLinkCache(linkCacheSize), certs: cms.NewCertCache(certCacheSize)}
+}
 
 // DefaultTrust returns the built-in anchors, which need no files and no network:
 // the AgID CA1 key (no time bound) and the DigitPA CA1 key (for evaluation times up

@@ -11,14 +11,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sigillo/sigillo/daticert"
 	"github.com/sigillo/sigillo/internal/cms"
 	"github.com/sigillo/sigillo/internal/mime"
-	"github.com/sigillo/sigillo/internal/stream"
 )
 
 // DefaultTimeTolerance is the largest difference accepted between signingTime and
-// the Date header or the daticert.xml data before a time-skew finding is reported.
+// the Date header or the daticert.xml data before a time-skew finding is reported
+// (by package pec, which makes those cross-checks).
 const DefaultTimeTolerance = 5 * time.Minute
 
 // OIDPolicyPECProvider is the certificate policy of PEC provider signing
@@ -40,7 +39,8 @@ type VerifyOptions struct {
 	// angle brackets of "Per conto di: ..." <posta-certificata@...>).
 	Sender string
 	// TimeTolerance is the largest skew between signingTime and the Date header or
-	// daticert.xml before a finding; 0 means DefaultTimeTolerance.
+	// daticert.xml before a finding, for the cross-checks of package pec (this
+	// package checks the signature only); 0 means DefaultTimeTolerance.
 	TimeTolerance time.Duration
 	// Limits bounds the input; zero fields mean defaults.
 	Limits Limits
@@ -90,14 +90,10 @@ type Report struct {
 	// Legacy is true when the path has SHA-1 certificate signatures or RSA keys
 	// under 2048 bits (the pre-2018 DigitPA chains).
 	Legacy bool
-	// Daticert is daticert.xml of the signed entity (a direct part of it, picked as
-	// described in the package doc), parsed with daticert.Parse; nil when absent or
-	// unreadable. It is read whatever the status (check Status before relying on
-	// it), once, and is what the time cross-check uses.
-	Daticert *daticert.Cert
-	// DaticertErr is the decoding or parsing error of a daticert.xml part that is
-	// present but unreadable (Daticert is then nil).
-	DaticertErr error
+	// Parts is the part table of the message, every MIME part met in the one
+	// pass over it, in input order (Parts[0] is the message); nil only when the
+	// scan stopped on a limit. Package pec reads the message from it.
+	Parts []Part
 	// Findings lists noteworthy facts that do not decide the status by themselves.
 	Findings []Finding
 }
@@ -122,23 +118,16 @@ func (r *Report) note(code, format string, args ...any) {
 }
 
 // Verify answers "did an accredited PEC provider sign exactly these bytes, and
-// when?". It never returns nil. See the package doc for what is checked.
+// when?". It never returns nil. See the package doc for what is checked. It is
+// the scan and decision of [VerifyReaderAt] over raw, with Signed.Entity set.
 func Verify(raw []byte, opts *VerifyOptions) *Report {
 	o, l := resolveVerifyOptions(opts)
-	r := &Report{}
-
-	// 1. Locate and slice.
-	s, err := Locate(raw, &LocateOptions{Limits: l, NoUnwrap: o.NoUnwrap})
-	if err != nil {
-		return r.fail(locateError(err))
+	sc, err := mime.ScanBytes(raw, &mime.Options{Limits: l, NoUnwrap: o.NoUnwrap})
+	r, _ := verifyScan(sc, err, o, l) // no I/O error on a slice
+	if r.Signed != nil {
+		r.Signed.Entity = mime.CanonicalCRLF(raw[r.Signed.EntityStart:r.Signed.EntityEnd])
 	}
-	data, found, derr := findDaticert(s.Entity, l)
-	digest := func(h crypto.Hash) ([]byte, error) {
-		hh := h.New()
-		hh.Write(s.Entity)
-		return hh.Sum(nil), nil
-	}
-	return verifySigned(r, s, digest, daticertPart{data: data, found: found, err: derr}, o, l)
+	return r
 }
 
 // resolveVerifyOptions copies opts and fills in the defaults.
@@ -153,7 +142,7 @@ func resolveVerifyOptions(opts *VerifyOptions) (VerifyOptions, Limits) {
 	if o.TimeTolerance <= 0 {
 		o.TimeTolerance = DefaultTimeTolerance
 	}
-	return o, o.Limits.withDefaults()
+	return o, o.Limits.WithDefaults()
 }
 
 // locateError maps an error of Locate to the VerifyError of the report.
@@ -168,37 +157,18 @@ func locateError(err error) *VerifyError {
 	return &VerifyError{Reason: reason, Detail: "locate", Err: err}
 }
 
-// daticertPart is daticert.xml as found in the signed entity: its decoded bytes,
-// whether a part was found, and the decoding error.
-type daticertPart struct {
-	data  []byte
-	found bool
-	err   error
-}
-
 // verifySigned is the decision shared by every entry point ([Verify],
 // [VerifyReaderAt], [VerifyReader]): given the located signed message s, a
-// function computing the digest of its canonical signed entity with a hash, and
-// daticert.xml, it runs steps 2 to 6 of the package doc and fills r.
-func verifySigned(r *Report, s *Signed, digest func(crypto.Hash) ([]byte, error), dat daticertPart, o VerifyOptions, l Limits) *Report {
+// function computing the digest of its canonical signed entity with a hash, it
+// runs steps 2 to 6 of the package doc and fills r.
+func verifySigned(r *Report, s *Signed, digest func(crypto.Hash) ([]byte, error), o VerifyOptions, l Limits) *Report {
 	r.Signed = s
 	r.Findings = append(r.Findings, s.Findings...)
 	if s.CanonicalisedLF {
 		r.note(FindingLFLineEndings, "signed entity stored with LF line ends, verified as CRLF")
 	}
-	// daticert.xml, parsed once for the time cross-check and for callers (pec).
-	if dat.found {
-		if dat.err != nil {
-			r.DaticertErr = dat.err
-		} else if c, err := daticert.Parse(dat.data, nil); err != nil {
-			r.DaticertErr = err
-		} else {
-			r.Daticert = c
-		}
-	}
-
 	// 2. CMS.
-	sd, err := cms.Parse(s.Signature, &cms.Limits{MaxBytes: l.MaxSignatureBytes, MaxCertificates: l.MaxCertificates})
+	sd, err := cms.Parse(s.Signature, &cms.Limits{MaxBytes: l.MaxSignatureBytes, MaxCertificates: l.MaxCertificates, Cache: o.Trust.certs})
 	if err != nil {
 		reason := ErrMalformed
 		switch {
@@ -229,7 +199,7 @@ func verifySigned(r *Report, s *Signed, digest func(crypto.Hash) ([]byte, error)
 	}
 	sum, err := digest(sg.Digest)
 	if err != nil {
-		if errors.Is(err, stream.ErrDigestUnavailable) {
+		if errors.Is(err, mime.ErrDigestUnavailable) {
 			return r.fail(&VerifyError{Reason: ErrUnsupportedAlgorithm, Cert: sg.Cert, Err: err,
 				Detail: fmt.Sprintf("the signature needs a %s digest, not computed while reading a one-pass stream (use VerifyReaderAt or VerifyFile)", r.DigestName)})
 		}
@@ -261,9 +231,6 @@ func verifySigned(r *Report, s *Signed, digest func(crypto.Hash) ([]byte, error)
 	}
 
 	// 3. Time.
-	if !r.SigningTime.IsZero() {
-		crossCheckTimes(r, s, dat.found, o.TimeTolerance, l)
-	}
 	at := o.At
 	if at.IsZero() {
 		if r.SigningTime.IsZero() {
@@ -359,7 +326,7 @@ func micalgMatches(micalg string, h crypto.Hash) bool {
 // It tolerates display names with unquoted specials ("a@b <a@b>") by falling back
 // to the text between the last angle brackets.
 func fromAddress(header []byte, l Limits) string {
-	h, _, err := mime.ReadHeader(header, l.mime())
+	h, _, err := mime.ReadHeader(header, &l)
 	if err != nil {
 		return ""
 	}
@@ -377,64 +344,4 @@ func fromAddress(header []byte, l Limits) string {
 		return v
 	}
 	return ""
-}
-
-// crossCheckTimes compares signingTime with the Date header and the daticert.xml
-// data (already parsed into r.Daticert), recording a finding for each disagreement
-// beyond tol.
-func crossCheckTimes(r *Report, s *Signed, daticertFound bool, tol time.Duration, l Limits) {
-	st := r.SigningTime
-	if h, _, err := mime.ReadHeader(s.Header, l.mime()); err == nil {
-		if v := h.Get("Date"); v != "" {
-			if d, err := mime.ParseDate(v); err == nil {
-				if skew := d.Sub(st); skew > tol || skew < -tol {
-					r.note(FindingTimeSkewDate, "Date %s differs from signingTime %s by %s", d.UTC().Format(time.RFC3339), st.UTC().Format(time.RFC3339), skew)
-				}
-			}
-		}
-	}
-	if !daticertFound {
-		return
-	}
-	if c := r.Daticert; c != nil {
-		if c.Date.IsZero() {
-			return
-		}
-		if skew := c.Date.Sub(st); skew > tol || skew < -tol {
-			r.note(FindingTimeSkewDaticert, "daticert data %s differs from signingTime %s by %s", c.Date.UTC().Format(time.RFC3339), st.UTC().Format(time.RFC3339), skew)
-		}
-		return
-	}
-	r.note(FindingDaticertUnreadable, "%v", r.DaticertErr)
-}
-
-var errFound = errors.New("found")
-
-// findDaticert returns the decoded daticert.xml among the direct parts of the
-// signed entity: the first application/xml part, preferring one named
-// daticert.xml (pec-spec.md section 2.2: by content type first, by name second).
-func findDaticert(entity []byte, l Limits) (data []byte, found bool, err error) {
-	var best *mime.Entity
-	walkErr := mime.Walk(entity, l.mime(), func(e *mime.Entity) error {
-		if len(e.Path) != 1 {
-			return nil
-		}
-		named := strings.EqualFold(e.Header.Filename(), "daticert.xml")
-		if named && (e.MediaType == "application/xml" || e.MediaType == "text/xml" || e.MediaType == "application/octet-stream") {
-			best = e
-			return errFound
-		}
-		if best == nil && (named || e.MediaType == "application/xml") {
-			best = e
-		}
-		return nil
-	})
-	if walkErr != nil && !errors.Is(walkErr, errFound) && best == nil {
-		return nil, false, nil
-	}
-	if best == nil {
-		return nil, false, nil
-	}
-	data, err = mime.Decode(best.Header.TransferEncoding(), best.Body.Of(entity))
-	return data, true, err
 }

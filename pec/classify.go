@@ -32,7 +32,7 @@ func (p *parser) classify(m *Message, hasPostacert bool) {
 }
 
 // hasHashParts reports whether an original carries the "*.hash" text parts that
-// replace attachments in a breve delivery receipt (pec-spec.md §3.2 (7)).
+// replace attachments in a breve delivery receipt (DM 2 novembre 2005, annex).
 func hasHashParts(m *Message) bool {
 	for _, a := range m.Attachments {
 		if strings.HasSuffix(strings.ToLower(a.Name), ".hash") && strings.HasPrefix(a.ContentType, "text/") {

@@ -1,7 +1,9 @@
 package pec_test
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -93,4 +95,37 @@ func ExampleReadFile() {
 	// delivered to: bob@pec.example.org
 	// identificativo: opec101.20250314110000.00001.0.1.1@pec.example.it
 	// original: Contratto di fornitura
+}
+
+// Reading an attachment through Attachment.Open, which works the same whether
+// the attachment was loaded or left in the file, and telling why a message is
+// not certified with errors.Is on the verification error.
+func ExampleAttachment_Open() {
+	m, err := pec.ReadFile("../testdata/messages/exchange/06-avvenuta-consegna-bob@pec.example.org.eml", nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// The default anchors are the real PEC CAs: the test CA is unknown.
+	fmt.Println("certified:", m.Certified, errors.Is(m.Verification.Err, envelope.ErrUnknownAuthority))
+	for _, a := range m.Attachments {
+		if a.Name != "daticert.xml" {
+			continue
+		}
+		rc, err := a.Open()
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(a.Name, a.ContentType, int64(len(b)) == a.Size, strings.HasPrefix(string(b), "<?xml"))
+	}
+	// Output:
+	// certified: false true
+	// daticert.xml application/xml true true
 }

@@ -108,9 +108,9 @@ func TestReadFindings(t *testing.T) {
 			return acc(t, accHeader, fxPart{"Content-Type: text/plain; charset=x-unknown-charset", "testo"},
 				certPart(t, cert(daticert.TypeAccettazione)))
 		}, nil, pec.CodeDecodeError, receipt.KindAccettazione},
-		{"limit-reached parts", func(t *testing.T) []byte {
-			return acc(t, accHeader, certPart(t, cert(daticert.TypeAccettazione)))
-		}, &pec.Options{MaxParts: 2}, pec.CodeLimitReached, receipt.KindAccettazione},
+		{"limit-reached text", func(t *testing.T) []byte {
+			return acc(t, accHeader, textPart(strings.Repeat("testo ", 1000)), certPart(t, cert(daticert.TypeAccettazione)))
+		}, &pec.Options{MaxTextBytes: 4096}, pec.CodeLimitReached, receipt.KindAccettazione},
 
 		// Findings of the receipt package, passed through.
 		{"both-trasporto-and-ricevuta", func(t *testing.T) []byte {
@@ -180,8 +180,8 @@ func TestReadNestedPEC(t *testing.T) {
 	require.NotNil(t, m.Original.Original)
 	assert.Equal(t, fxSubject, m.Original.Original.Subject)
 
-	// MaxDepth 1 stops after the first level.
-	m, err = pec.Read(bytes.NewReader(outer), &pec.Options{MaxDepth: 1})
+	// MaxMessageDepth 1 stops after the first level.
+	m, err = pec.Read(bytes.NewReader(outer), &pec.Options{MaxMessageDepth: 1})
 	require.NoError(t, err)
 	require.NotNil(t, m.Original)
 	assert.Nil(t, m.Original.Original)

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/sigillo/sigillo/daticert"
+	"github.com/sigillo/sigillo/envelope"
 	"github.com/sigillo/sigillo/pec"
+	"github.com/sigillo/sigillo/pec/pectest"
 )
 
 // FuzzRead feeds arbitrary bytes to Read: it must never panic, must return either a
@@ -27,7 +30,7 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	}
-	opts := &pec.Options{MaxMessageBytes: 1 << 20, MaxParts: 200, MaxDepth: 3}
+	opts := &pec.Options{Limits: pec.Limits{MaxMessageBytes: 1 << 20, MaxParts: 200}, MaxMessageDepth: 3}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := pec.Read(bytes.NewReader(data), opts)
 		if err != nil {
@@ -48,6 +51,70 @@ func FuzzRead(f *testing.F) {
 		for _, fd := range m.Findings {
 			if fd.Code == "" {
 				t.Fatal("finding without code")
+			}
+		}
+	})
+}
+
+// FuzzReadModes is the differential check of the one data path: Read (the
+// message in memory) and ReadReaderAt with every attachment left in the source
+// give the same kind, status, certified verdict, daticert, blockers and findings.
+func FuzzReadModes(f *testing.F) {
+	w := pectest.NewWorld(nil)
+	alice := w.NewProvider(fxProvider, "pec.example.it")
+	w.NewProvider(fxOther, "pec.example.org")
+	x, err := alice.Send([]byte(fxOriginal()), nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, m := range x.Messages {
+		f.Add(m.Raw)
+	}
+	f.Add([]byte(fxOriginal()))
+	opts := &pec.Options{Limits: pec.Limits{MaxMessageBytes: 1 << 20, MaxParts: 200}, MaxMessageDepth: 3,
+		Verify: &envelope.VerifyOptions{Trust: w.Trust()}}
+	lazy := *opts
+	lazy.LazyAbove = 1
+	f.Fuzz(func(t *testing.T, data []byte) {
+		want, werr := pec.Read(bytes.NewReader(data), opts)
+		got, gerr := pec.ReadReaderAt(bytes.NewReader(data), int64(len(data)), &lazy)
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("Read error %v, ReadReaderAt error %v", werr, gerr)
+		}
+		if werr != nil {
+			return
+		}
+		if want.Kind != got.Kind || want.Certified != got.Certified || want.Verification.Status != got.Verification.Status ||
+			want.Keys != got.Keys || (want.Daticert == nil) != (got.Daticert == nil) {
+			t.Fatalf("verdicts differ: %v/%v/%v vs %v/%v/%v", want.Kind, want.Certified, want.Verification.Status, got.Kind, got.Certified, got.Verification.Status)
+		}
+		if !slices.Equal(want.Findings, got.Findings) || !slices.Equal(want.Blockers, got.Blockers) {
+			t.Fatalf("findings differ:\n%v\n%v\nblockers %v\n%v", want.Findings, got.Findings, want.Blockers, got.Blockers)
+		}
+		if len(want.Attachments) != len(got.Attachments) {
+			t.Fatalf("%d attachments, %d", len(want.Attachments), len(got.Attachments))
+		}
+		for i := range want.Attachments {
+			if want.Attachments[i].Size != got.Attachments[i].Size {
+				t.Fatalf("attachment %d: size %d, %d", i, want.Attachments[i].Size, got.Attachments[i].Size)
+			}
+			// An attached message reads as its bytes alone (one level: deeper
+			// levels meet MaxMessageDepth at another place).
+			a := want.Attachments[i]
+			if a.Message == nil || !a.Loaded || bytes.HasPrefix(a.Data, []byte("From ")) {
+				continue // alone, a leading "From " line is an mbox separator
+			}
+			alone, err := pec.Read(bytes.NewReader(a.Data), opts)
+			if err != nil {
+				t.Fatalf("attachment %d reads attached but not alone: %v", i, err)
+			}
+			if slices.ContainsFunc(alone.Findings, func(f pec.Finding) bool { return f.Code == pec.CodeLimitReached }) {
+				continue
+			}
+			if alone.Kind != a.Message.Kind || alone.Certified != a.Message.Certified ||
+				alone.Verification.Status != a.Message.Verification.Status || !slices.Equal(alone.Findings, a.Message.Findings) {
+				t.Fatalf("attachment %d: alone %v/%v/%v %v, attached %v/%v/%v %v", i, alone.Kind, alone.Certified, alone.Verification.Status,
+					alone.Findings, a.Message.Kind, a.Message.Certified, a.Message.Verification.Status, a.Message.Findings)
 			}
 		}
 	})

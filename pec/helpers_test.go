@@ -14,7 +14,7 @@ import (
 	"github.com/sigillo/sigillo/pec"
 )
 
-// The scenario of pec-spec.md §6.5: alice@pec.example.it writes to bob@pec.example.org
+// The scenario of DM 2 novembre 2005, annex: alice@pec.example.it writes to bob@pec.example.org
 // (PEC) and carol@mail.example.com (ordinary mail).
 const (
 	fxSender   = "alice@pec.example.it"
@@ -30,7 +30,7 @@ const (
 var fxTime = time.Date(2025, 6, 3, 9, 15, 42, 0, time.FixedZone("+0200", 2*3600))
 
 // fxCert returns the daticert of the scenario for tipo t, shaped by the presence
-// matrix of pec-spec.md §6.3.
+// matrix of DM 2 novembre 2005, annex
 func fxCert(t daticert.Type) *daticert.Cert {
 	c := &daticert.Cert{
 		Type: t, Error: daticert.ErrorNessuno, Sender: fxSender,

@@ -12,8 +12,8 @@ import (
 	"github.com/sigillo/sigillo/receipt"
 )
 
-// TestReadKinds reads an unsigned message of every kind and variant of pec-spec.md
-// §3.1, built with the headers, subject and daticert of the technical rules, and
+// TestReadKinds reads an unsigned message of every kind and variant of the technical
+// rules (DM 2 novembre 2005, annex), built with the headers, subject and daticert of the technical rules, and
 // checks every field of the result. Unsigned messages are never certified; signed
 // ones are checked in TestReadSigned.
 func TestReadKinds(t *testing.T) {

@@ -11,12 +11,14 @@ import (
 
 	"github.com/sigillo/sigillo/daticert"
 	"github.com/sigillo/sigillo/envelope"
+	"github.com/sigillo/sigillo/internal/mime"
 	"github.com/sigillo/sigillo/receipt"
 )
 
-// DateTolerance is how far the Date header may be from the daticert data before a
-// [CodeDateMismatch] finding: the default tolerance of the envelope package for the
-// signing time. The rules want one time value per event (pec-spec.md §6.4); the
+// DateTolerance is the default of how far the Date header may be from the
+// daticert data, and either from the signingTime, before a finding: the default
+// tolerance of the envelope package (VerifyOptions.TimeTolerance overrides it).
+// The rules want one time value per event (DM 2 novembre 2005, annex, 6.4); the
 // tolerance absorbs clock skew between a provider's components.
 const DateTolerance = envelope.DefaultTimeTolerance
 
@@ -81,17 +83,23 @@ type Message struct {
 	Findings []Finding
 
 	// Certified is true only when the signature is valid and the kind rests on signed
-	// data: the kind comes from a daticert.xml read from inside the signed entity, or
-	// the message is an anomaly envelope (which has no daticert: its signed entity is
-	// the only evidence).
+	// data: the kind comes from a daticert.xml that is a direct part of the signed
+	// entity, or the message is an anomaly envelope of the anomaly shape (which has
+	// no daticert: its signed entity is the only evidence). See the package doc,
+	// # Certified.
 	Certified bool
+	// Blockers are the reasons why Certified is false, each with a stable code
+	// (empty when Certified). Those about the placement of the signed data are
+	// also in Findings.
+	Blockers []Finding
 }
 
-// Keys are the correlation keys of a message, in order of strength (pec-spec.md §7).
+// Keys are the correlation keys of a message, in order of strength: the signed
+// identificativo, the signed msgid, then the unsigned header fields.
 // Angle brackets are removed.
 type Keys struct {
 	ID                   string // daticert identificativo (signed)
-	MsgID                string // daticert msgid (signed)
+	MsgID                string // daticert msgid, the sender's Message-ID (signed)
 	RiferimentoMessageID string // X-Riferimento-Message-ID header (unsigned)
 	MessageID            string // Message-ID header (unsigned)
 }
@@ -112,12 +120,12 @@ type Attachment struct {
 	// [Attachment.Open]. It may share memory with the message source and with
 	// other fields: copy it before modifying it.
 	Data []byte
-	// Loaded is true when Data holds the content. It is false only for a large part
-	// of a message read in streaming mode by [ReadFile] or [ReadReaderAt].
+	// Loaded is true when Data holds the content. It is false only for a part
+	// over Options.LazyAbove of a message read by [ReadFile] or [ReadReaderAt].
 	Loaded bool
-	// Size is len(Data) when Loaded; otherwise the size of the part's body as stored
-	// in the source, still transfer-encoded (the content is smaller for base64 and
-	// quoted-printable; a message stored with LF line ends gains a CR per line).
+	// Size is the size of the content, transfer encoding removed, whether loaded
+	// or not (for a part left in the source it is computed by decoding the part in
+	// small pieces while reading the message).
 	Size int64
 	// Message is the parsed message of a message/rfc822 part (for postacert.eml the
 	// same value as [Message.Original]); nil for other parts and beyond
@@ -139,14 +147,16 @@ func (a *Attachment) Open() (io.ReadCloser, error) {
 }
 
 // Read reads one mail message from r and returns what it is, with its certification
-// data, its verification report, its original message and its findings.
+// data, its verification report, its original message and its findings. r is read
+// into memory (it cannot be read twice); [ReadFile] and [ReadReaderAt] read the
+// same way in bounded memory. The three give the same Message, but for
+// Attachment.Data and Loaded.
 //
 // Problems with the message (no signature, no daticert.xml, an envelope without
 // postacert.eml, contradictory headers) are reported as findings and never as an
-// error. Read returns an error only when it cannot read a message at all: an I/O error
-// from r, a message over Options.MaxMessageBytes or a top-level header over
-// Options.MaxHeaderBytes (errors matching [ErrTooLarge]), or input that is not a mail
-// message ([ErrNotMessage]).
+// error. Read returns an error only when it cannot read a message at all: an I/O
+// error from r, a message over one of the [Limits] (an error matching
+// [ErrTooLarge]), or input that is not a mail message ([ErrNotMessage]).
 //
 // A leading mbox "From " line is skipped.
 func Read(r io.Reader, opts *Options) (*Message, error) {
@@ -163,14 +173,11 @@ func Read(r io.Reader, opts *Options) (*Message, error) {
 		return nil, &LimitError{Limit: "MaxMessageBytes", Max: o.MaxMessageBytes}
 	}
 	p := &parser{opts: o}
-	return p.message(raw, 0)
+	return p.message(memSource(raw), 0, int64(len(raw)), 0)
 }
 
-// ReadFile is [ReadReaderAt] on the named file: a message up to
-// Options.StreamAbove is read into memory as by [Read]; a larger one is verified
-// and parsed in streaming mode, in bounded memory, and its large parts stay in
-// the file ([Attachment.Open] opens it again). A name that is not a regular file
-// (a pipe, a device) is read by Read.
+// ReadFile is [ReadReaderAt] on the named file; [Attachment.Open] opens the file
+// again. A name that is not a regular file (a pipe, a device) is read by [Read].
 func ReadFile(name string, opts *Options) (*Message, error) {
 	f, err := os.Open(name)
 	if err != nil {
@@ -184,324 +191,32 @@ func ReadFile(name string, opts *Options) (*Message, error) {
 	if !st.Mode().IsRegular() {
 		return Read(f, opts)
 	}
-	return readAt(f, st.Size(), &source{name: name, size: st.Size()}, opts)
+	o := opts.withDefaults()
+	if st.Size() > o.MaxMessageBytes {
+		return nil, &LimitError{Limit: "MaxMessageBytes", Max: o.MaxMessageBytes}
+	}
+	p := &parser{opts: o}
+	return p.message(&source{ra: f, name: name, size: st.Size()}, 0, st.Size(), 0)
 }
 
-// ReadReaderAt is [Read] on the first size bytes of ra. A message up to
-// Options.StreamAbove is read into memory, as by Read. A larger one is read in
-// streaming mode: the signature is verified in one pass with
-// envelope.VerifyReaderAt, and only the small parts are read into memory (the
-// headers, the texts, daticert.xml and every part up to Options.LazyAbove, in
-// postacert.eml too); larger attachments have Loaded false and are read from ra
-// by [Attachment.Open], so ra must stay readable and unchanged while they are
-// used. The result is the same Message as Read gives, but for those attachments;
-// see the package doc (# Streaming) for the cases that still fall back to memory.
+// ReadReaderAt is [Read] on the first size bytes of ra, in bounded memory: one
+// pass verifies the signature and lists the parts, then only the headers, the
+// texts, daticert.xml and the parts up to Options.LazyAbove are read into
+// memory; larger attachments have Loaded false and are read from ra by
+// [Attachment.Open], so ra must stay readable and unchanged while they are used.
+// Attached messages (postacert.eml) are read the same way, from ra.
 func ReadReaderAt(ra io.ReaderAt, size int64, opts *Options) (*Message, error) {
-	return readAt(ra, size, &source{ra: ra}, opts)
+	o := opts.withDefaults()
+	if size > o.MaxMessageBytes {
+		return nil, &LimitError{Limit: "MaxMessageBytes", Max: o.MaxMessageBytes}
+	}
+	p := &parser{opts: o}
+	return p.message(&source{ra: ra}, 0, size, 0)
 }
 
-// skipFromLine removes a leading mbox "From " line.
-func skipFromLine(raw []byte) []byte {
-	if !bytes.HasPrefix(raw, []byte("From ")) {
-		return raw
-	}
-	if i := bytes.IndexByte(raw, '\n'); i >= 0 {
-		return raw[i+1:]
-	}
-	return nil
-}
-
-// message reads one message at nesting depth depth.
-func (p *parser) message(raw []byte, depth int) (*Message, error) {
-	raw = skipFromLine(raw)
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil, fmt.Errorf("%w: empty input", ErrNotMessage)
-	}
-	saved := p.findings
-	p.findings = nil
-	defer func() { p.findings = saved }()
-
-	hdr, _ := splitHeader(raw)
-	m, err := p.newMessage(hdr)
-	if err != nil {
-		return nil, err
-	}
-
-	// Signature.
-	m.Verification = envelope.Verify(raw, p.verifyOptions())
-
-	// The content: the signed entity that was verified when there is one, else the
-	// whole message.
-	var root *entity
-	signed := false
-	if s := m.Verification.Signed; s != nil {
-		root = p.parseTree(s.Entity, "", 0)
-		signed = root != nil
-		if s.Wrapping == envelope.WrapMessage {
-			// A gateway forwarded the PEC message as an attachment: its own header is
-			// the one that says what it is.
-			if h, err := readHeader(s.Header); err == nil && h.Len() > 0 {
-				m.Header = mail.Header{Header: h}
-				m.Subject = headerText(m.Header, "Subject")
-				m.Keys.MessageID = stripAngles(h.Get("Message-Id"))
-				m.Keys.RiferimentoMessageID = stripAngles(h.Get("X-Riferimento-Message-Id"))
-				m.RealSender = realSender(m.Header)
-			}
-		}
-	}
-	if root == nil {
-		root = p.parseTree(raw, "", 0)
-	}
-	return p.finish(m, root, signed, depth, nil), nil
-}
-
-// newMessage parses the top-level header block of a message (without the blank
-// line) into a new Message.
-func (p *parser) newMessage(hdr []byte) (*Message, error) {
-	if len(hdr) > p.opts.MaxHeaderBytes {
-		return nil, &LimitError{Limit: "MaxHeaderBytes", Max: int64(p.opts.MaxHeaderBytes)}
-	}
-	h, herr := readHeader(hdr)
-	if h.Len() == 0 {
-		if herr != nil {
-			return nil, fmt.Errorf("%w: %v", ErrNotMessage, herr)
-		}
-		return nil, fmt.Errorf("%w: no header", ErrNotMessage)
-	}
-	m := &Message{Header: mail.Header{Header: h}}
-	m.Subject = headerText(m.Header, "Subject")
-	m.Keys.MessageID = stripAngles(h.Get("Message-Id"))
-	m.Keys.RiferimentoMessageID = stripAngles(h.Get("X-Riferimento-Message-Id"))
-	m.RealSender = realSender(m.Header)
-	return m, nil
-}
-
-// finish reads the content of m from the entity tree root (the signed entity when
-// signed), classifies m and merges the findings. lz is nil for a message in
-// memory; in streaming mode it tells which parts were left in the source.
-func (p *parser) finish(m *Message, root *entity, signed bool, depth int, lz *lazyParts) *Message {
-	var c contents
-	if root != nil {
-		p.collect(root, &c)
-	}
-	for _, t := range c.texts {
-		if pt := lz.part(t); pt != nil {
-			p.find(CodeLimitReached, "part %s: %s text of %d bytes over LazyAbove (%d), not loaded", pathName(t.path), t.mediaType, pt.Size(), p.opts.LazyAbove)
-			continue
-		}
-		m.Texts = append(m.Texts, Text{ContentType: t.mediaType, Charset: t.params["charset"], Text: p.decodeText(t)})
-	}
-
-	// daticert.xml.
-	dat := p.pickDaticert(c.leaves)
-	if dat != nil {
-		m.DaticertSigned = signed
-		if !signed {
-			p.find(CodeDaticertUnsigned, "daticert.xml (part %s) is not inside a signed entity", pathName(dat.path))
-		}
-		var cert *daticert.Cert
-		var err error
-		rc := m.Verification.Daticert
-		if pt := lz.part(dat); pt != nil {
-			// Over LazyAbove: only the copy envelope read (and parsed) can be used.
-			if rc == nil || !signed {
-				err = fmt.Errorf("daticert.xml of %d bytes over LazyAbove (%d), not loaded", pt.Size(), p.opts.LazyAbove)
-			}
-			cert = rc
-		} else {
-			data := p.decode(dat, false)
-			if signed && rc != nil && bytes.Equal(rc.Raw, data) {
-				cert = rc // the part envelope parsed: parse it once
-			} else {
-				cert, err = daticert.Parse(data, nil)
-			}
-		}
-		if err != nil {
-			m.DaticertErr = err
-			p.find(CodeDaticertUnparsable, "%v", err)
-		} else {
-			m.Daticert = cert
-			if verr := cert.Validate(); verr != nil {
-				if ve, ok := verr.(*daticert.ValidationError); ok {
-					for _, pr := range ve.Problems {
-						p.find(CodeDaticertInvalid, "%s", pr.String())
-					}
-				} else {
-					p.find(CodeDaticertInvalid, "%v", verr)
-				}
-			}
-			m.Keys.ID = cert.ID
-			m.Keys.MsgID = cert.MsgID
-		}
-	}
-
-	// postacert.eml and the other leaves.
-	post := p.pickPostacert(c.leaves)
-	for _, e := range c.leaves {
-		var a Attachment
-		if pt := lz.part(e); pt != nil {
-			a = lz.attachment(p, e, pt, e == post || e.mediaType == "message/rfc822", depth)
-		} else {
-			a = Attachment{Name: e.filename, ContentType: e.mediaType, Data: p.decode(e, false), Loaded: true}
-			a.Size = int64(len(a.Data))
-			if e == post || e.mediaType == "message/rfc822" {
-				a.Message = p.attached(e, depth, func() (*Message, error) { return p.message(a.Data, depth+1) })
-			}
-		}
-		if e == post {
-			m.Original = a.Message
-		}
-		m.Attachments = append(m.Attachments, a)
-	}
-
-	// Classification.
-	p.classify(m, post != nil)
-
-	// Consistency of the parts with each other.
-	p.crossCheck(m)
-	rfs, blocked := checkRules(m)
-	p.findings = append(p.findings, rfs...)
-
-	m.Certified = !blocked && m.Verification.Status == envelope.StatusValid &&
-		((m.Daticert != nil && m.DaticertSigned && m.Source == receipt.SourceDaticert) ||
-			(m.Kind == receipt.KindAnomalia && m.Daticert == nil && signed))
-
-	// Findings: verification, classification, then reading.
-	var all []Finding
-	for _, f := range m.Verification.Findings {
-		all = mergeFindings(all, Finding{Code: f.Code, Detail: f.Detail})
-	}
-	all = mergeFindings(all, m.Findings...)
-	m.Findings = mergeFindings(all, p.findings...)
-	return m
-}
-
-// attached parses an attached message one level down with read, or reports why it
-// cannot.
-func (p *parser) attached(e *entity, depth int, read func() (*Message, error)) *Message {
-	if depth+1 > p.opts.MaxDepth {
-		p.find(CodeLimitReached, "part %s: attached message over MaxDepth (%d), not parsed", pathName(e.path), p.opts.MaxDepth)
-		return nil
-	}
-	sub, err := read()
-	if err != nil {
-		p.find(CodePostacertUnreadable, "part %s (%s): %v", pathName(e.path), e.filename, err)
-		return nil
-	}
-	if sub.Kind != receipt.KindNotPEC {
-		p.find(CodeNestedPEC, "part %s (%s) is a PEC message of kind %s; it is not authoritative here", pathName(e.path), e.filename, sub.Kind)
-	}
-	return sub
-}
-
-// contents are the entities of a message body, outside attached messages.
-type contents struct {
-	texts  []*entity // body texts
-	leaves []*entity // every other leaf, in document order
-}
-
-// collect sorts the leaves of the tree under e into body texts and attachments, in
-// document order. It never descends into message/rfc822 parts.
-func (p *parser) collect(e *entity, c *contents) {
-	if strings.HasPrefix(e.mediaType, "multipart/") {
-		for i, ch := range e.children {
-			if e.mediaType == "multipart/signed" && i > 0 {
-				// The signature part of a nested or user-signed entity is not content,
-				// but keep it reachable as an attachment.
-				c.leaves = append(c.leaves, leafs(ch)...)
-				continue
-			}
-			p.collect(ch, c)
-		}
-		return
-	}
-	if (e.mediaType == "text/plain" || e.mediaType == "text/html") && e.filename == "" && e.disposition != "attachment" {
-		c.texts = append(c.texts, e)
-		return
-	}
-	c.leaves = append(c.leaves, e)
-}
-
-func leafs(e *entity) []*entity {
-	if len(e.children) == 0 {
-		return []*entity{e}
-	}
-	var out []*entity
-	for _, ch := range e.children {
-		out = append(out, leafs(ch)...)
-	}
-	return out
-}
-
-// pickDaticert locates daticert.xml: an XML part named daticert.xml first, then any
-// part with that name.
-func (p *parser) pickDaticert(leaves []*entity) *entity {
-	var byType, byName []*entity
-	for _, e := range leaves {
-		if !strings.EqualFold(e.filename, "daticert.xml") {
-			continue
-		}
-		if e.mediaType == "application/xml" || e.mediaType == "text/xml" {
-			byType = append(byType, e)
-		} else {
-			byName = append(byName, e)
-		}
-	}
-	all := append(byType, byName...)
-	if len(all) == 0 {
-		return nil
-	}
-	if len(all) > 1 {
-		p.find(CodeDaticertMultiple, "%d parts named daticert.xml; part %s used", len(all), pathName(all[0].path))
-	}
-	if len(byType) == 0 {
-		p.find(CodeDaticertByName, "daticert.xml (part %s) has content type %s", pathName(all[0].path), all[0].mediaType)
-	}
-	return all[0]
-}
-
-// pickPostacert locates postacert.eml: a message/rfc822 part first (preferring one
-// named postacert.eml), then a part named postacert.eml, then any part named *.eml.
-func (p *parser) pickPostacert(leaves []*entity) *entity {
-	var rfc, named, eml []*entity
-	for _, e := range leaves {
-		switch {
-		case e.mediaType == "message/rfc822":
-			if strings.EqualFold(e.filename, "postacert.eml") {
-				rfc = append([]*entity{e}, rfc...)
-			} else {
-				rfc = append(rfc, e)
-			}
-		case strings.EqualFold(e.filename, "postacert.eml"):
-			named = append(named, e)
-		case strings.HasSuffix(strings.ToLower(e.filename), ".eml"):
-			eml = append(eml, e)
-		}
-	}
-	switch {
-	case len(rfc) > 0:
-		if len(rfc) > 1 {
-			p.find(CodePostacertMultiple, "%d message/rfc822 parts; part %s used as postacert.eml", len(rfc), pathName(rfc[0].path))
-		}
-		return rfc[0]
-	case len(named) > 0:
-		p.find(CodePostacertByName, "postacert.eml (part %s) has content type %s", pathName(named[0].path), named[0].mediaType)
-		return named[0]
-	case len(eml) > 0:
-		p.find(CodePostacertByName, "part %s (%s, %s) used as postacert.eml", pathName(eml[0].path), eml[0].filename, eml[0].mediaType)
-		return eml[0]
-	}
-	return nil
-}
-
-// headerText returns the decoded value of a header field, the raw value when it does
-// not decode.
+// headerText returns the RFC 2047-decoded value of a header field.
 func headerText(h mail.Header, key string) string {
-	v, err := h.Text(key)
-	if err != nil {
-		return h.Get(key)
-	}
-	return v
+	return mime.DecodeWords(h.Get(key))
 }
 
 // stripAngles trims white space and one pair of angle brackets.
@@ -533,17 +248,4 @@ func realSender(h mail.Header) string {
 		}
 	}
 	return ""
-}
-
-// verifyOptions returns the options for envelope.Verify: the caller's, with the
-// message size limit raised to MaxMessageBytes when the caller left it unset.
-func (p *parser) verifyOptions() *envelope.VerifyOptions {
-	var vo envelope.VerifyOptions
-	if p.opts.Verify != nil {
-		vo = *p.opts.Verify
-	}
-	if vo.Limits.MaxMessageBytes == 0 && p.opts.MaxMessageBytes > envelope.DefaultMaxMessageBytes {
-		vo.Limits.MaxMessageBytes = int(p.opts.MaxMessageBytes)
-	}
-	return &vo
 }

@@ -1,92 +1,72 @@
 package pec
 
-import "github.com/sigillo/sigillo/envelope"
-
-// Default limits. Each one is a field of [Options]; a zero field means the default.
-const (
-	// DefaultMaxMessageBytes caps the size of the raw message read by [Read]: 160 MiB.
-	// Providers accept messages of up to 100 MB of content (Aruba); base64 and the
-	// envelope around it add about a third, and a completa delivery receipt carries the
-	// whole original again, so the cap leaves room for a 100 MB message once encoded.
-	DefaultMaxMessageBytes = 160 << 20
-
-	// DefaultMaxHeaderBytes caps every header block (the message header and the header
-	// of every MIME part, nested messages included): 1 MiB, the value of go-message.
-	DefaultMaxHeaderBytes = 1 << 20
-
-	// DefaultMaxParts caps the number of MIME entities parsed in one call to [Read],
-	// counting every part of every nested message: 2000.
-	DefaultMaxParts = 2000
-
-	// DefaultMaxPartDepth caps multipart nesting inside one message: 32 levels. A PEC
-	// body uses three (signed, mixed, alternative).
-	DefaultMaxPartDepth = 32
-
-	// DefaultMaxDepth caps message nesting: how many message/rfc822 levels below the
-	// message given to [Read] are parsed as messages: 4. An anomaly envelope holding a
-	// transport envelope holding the original uses two.
-	DefaultMaxDepth = 4
-
-	// DefaultStreamAbove is the size above which [ReadFile] and [ReadReaderAt] read a
-	// message in streaming mode instead of loading it: 8 MiB. Below it, loading is
-	// faster; above it, memory stays bounded whatever the size.
-	DefaultStreamAbove = 8 << 20
-
-	// DefaultLazyAbove is the size of a transfer-encoded part body above which a
-	// message read in streaming mode leaves the part in its source (Attachment.Loaded
-	// false): 1 MiB.
-	DefaultLazyAbove = 1 << 20
-
-	// LazyBudgetFactor bounds what a message read in streaming mode loads: when its
-	// parts up to LazyAbove add up to more than LazyBudgetFactor*LazyAbove bytes
-	// (8 MiB by default), the largest of them are left in the source too.
-	LazyBudgetFactor = 8
+import (
+	"github.com/sigillo/sigillo/envelope"
+	"github.com/sigillo/sigillo/internal/mime"
 )
 
-// Options configures [Read]. A nil *Options means all defaults; every zero field means
-// the default for that field. Read copies the struct and never modifies it.
+// Limits bounds the work done on one message: the one limits type of the module
+// (the same type as envelope.Limits). A zero field means the default.
+type Limits = envelope.Limits
+
+// Default limits. Each one is a field of [Options] (or of its [Limits]); a zero
+// field means the default.
+const (
+	// DefaultMaxMessageBytes caps the size of the raw message: 256 MiB.
+	DefaultMaxMessageBytes = mime.DefaultMaxMessageBytes
+	// DefaultMaxHeaderBytes caps every header block (the message header and the
+	// header of every MIME part, nested messages included): 1 MiB.
+	DefaultMaxHeaderBytes = mime.DefaultMaxHeaderBytes
+	// DefaultMaxParts caps the MIME parts of the message, counting every part of
+	// every nested message: 2000.
+	DefaultMaxParts = mime.DefaultMaxParts
+	// DefaultMaxDepth caps multipart nesting: 32 levels. A PEC body uses three
+	// (signed, mixed, alternative).
+	DefaultMaxDepth = mime.DefaultMaxDepth
+	// DefaultMaxMessageDepth caps message nesting: how many message/rfc822 levels
+	// below the message given to [Read] are parsed as messages: 4. An anomaly
+	// envelope holding a transport envelope holding the original uses two.
+	DefaultMaxMessageDepth = 4
+	// DefaultLazyAbove is the decoded size above which [ReadFile] and
+	// [ReadReaderAt] leave an attachment in its source (Attachment.Loaded false):
+	// 1 MiB.
+	DefaultLazyAbove = 1 << 20
+	// DefaultMaxTextBytes caps a part body read into memory in every mode to be
+	// understood: a body text, daticert.xml, an attached message in base64 or
+	// quoted-printable: 4 MiB as transmitted.
+	DefaultMaxTextBytes = 4 << 20
+)
+
+// Options configures [Read]. A nil *Options means all defaults; every zero field
+// means the default for that field. Read copies the struct and never modifies it.
 type Options struct {
-	// MaxMessageBytes is the largest raw message accepted; a larger one makes Read
-	// fail with an error matching [ErrTooLarge]. 0 means [DefaultMaxMessageBytes].
-	MaxMessageBytes int64
+	// Limits bounds the message (size, header blocks, parts, multipart nesting,
+	// signature). Over one, Read fails with an error matching [ErrTooLarge]. They
+	// also bound signature verification: Verify.Limits is ignored.
+	Limits
 
-	// MaxHeaderBytes is the largest header block accepted. A top-level header over the
-	// limit makes Read fail with [ErrTooLarge]; a part header over the limit is skipped
-	// with a [CodeLimitReached] finding. 0 means [DefaultMaxHeaderBytes].
-	MaxHeaderBytes int
+	// MaxMessageDepth is the deepest message nesting parsed: attached messages
+	// (postacert.eml and any other message/rfc822 part) below it are kept as
+	// attachments only, with a [CodeLimitReached] finding. 0 means
+	// [DefaultMaxMessageDepth].
+	MaxMessageDepth int
 
-	// MaxParts is the largest number of MIME entities parsed; the rest are skipped with
-	// a [CodeLimitReached] finding. 0 means [DefaultMaxParts].
-	MaxParts int
-
-	// MaxPartDepth is the deepest multipart nesting parsed within one message; deeper
-	// parts are skipped with a [CodeLimitReached] finding. 0 means
-	// [DefaultMaxPartDepth].
-	MaxPartDepth int
-
-	// MaxDepth is the deepest message nesting parsed: attached messages (postacert.eml
-	// and any other message/rfc822 part) below it are kept as bytes only, with a
-	// [CodeLimitReached] finding. 0 means [DefaultMaxDepth].
-	MaxDepth int
-
-	// StreamAbove is the largest message that [ReadFile] and [ReadReaderAt] load into
-	// memory; a larger one is read in streaming mode (see the package doc,
-	// # Streaming). 0 means [DefaultStreamAbove]; a negative value means never
-	// stream. Nested messages (postacert.eml) larger than StreamAbove are read the
-	// same way. [Read] always loads the message.
-	StreamAbove int64
-
-	// LazyAbove is, in streaming mode, the largest transfer-encoded part body read
-	// into memory; larger attachments are left in the source (Data nil, Loaded false,
-	// [Attachment.Open] reads them) and larger texts are skipped with a
-	// [CodeLimitReached] finding. So are the largest smaller parts when all of them
-	// would exceed [LazyBudgetFactor]*LazyAbove. daticert.xml is always read (up to
-	// 1 MiB). 0 means [DefaultLazyAbove].
+	// LazyAbove is, for [ReadFile] and [ReadReaderAt], the largest attachment
+	// (as transmitted) read into memory; larger ones are left in the source
+	// (Data nil, Loaded false, [Attachment.Open] reads them). It never changes
+	// anything else of the Message. 0 means [DefaultLazyAbove].
 	LazyAbove int64
 
+	// MaxTextBytes is the largest body text, daticert.xml or transfer-encoded
+	// attached message (as transmitted) read into memory to be understood, in
+	// every mode; a larger one is skipped with a [CodeLimitReached] finding. 0
+	// means [DefaultMaxTextBytes].
+	MaxTextBytes int64
+
 	// Verify configures signature verification of the message and of every nested
-	// message (trust anchors, verification time). nil means the envelope package
-	// defaults: the built-in PEC anchors, verification at the signing time.
+	// message (trust anchors, verification time, time tolerance). nil means the
+	// envelope package defaults: the built-in PEC anchors, verification at the
+	// signing time.
 	Verify *envelope.VerifyOptions
 }
 
@@ -95,26 +75,33 @@ func (o *Options) withDefaults() Options {
 	if o != nil {
 		out = *o
 	}
-	if out.MaxMessageBytes <= 0 {
-		out.MaxMessageBytes = DefaultMaxMessageBytes
-	}
-	if out.MaxHeaderBytes <= 0 {
-		out.MaxHeaderBytes = DefaultMaxHeaderBytes
-	}
-	if out.MaxParts <= 0 {
-		out.MaxParts = DefaultMaxParts
-	}
-	if out.MaxPartDepth <= 0 {
-		out.MaxPartDepth = DefaultMaxPartDepth
-	}
-	if out.MaxDepth <= 0 {
-		out.MaxDepth = DefaultMaxDepth
-	}
-	if out.StreamAbove == 0 {
-		out.StreamAbove = DefaultStreamAbove
+	out.Limits = out.Limits.WithDefaults()
+	if out.MaxMessageDepth <= 0 {
+		out.MaxMessageDepth = DefaultMaxMessageDepth
 	}
 	if out.LazyAbove <= 0 {
 		out.LazyAbove = DefaultLazyAbove
 	}
+	if out.MaxTextBytes <= 0 {
+		out.MaxTextBytes = DefaultMaxTextBytes
+	}
 	return out
+}
+
+// verifyOptions returns the options for envelope: the caller's, with pec's limits.
+func (p *parser) verifyOptions() *envelope.VerifyOptions {
+	var vo envelope.VerifyOptions
+	if p.opts.Verify != nil {
+		vo = *p.opts.Verify
+	}
+	vo.Limits = p.opts.Limits
+	return &vo
+}
+
+// tolerance is the time tolerance of the verify options.
+func (p *parser) tolerance() (d int64) {
+	if p.opts.Verify != nil && p.opts.Verify.TimeTolerance > 0 {
+		return int64(p.opts.Verify.TimeTolerance)
+	}
+	return int64(envelope.DefaultTimeTolerance)
 }

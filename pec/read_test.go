@@ -25,10 +25,10 @@ func TestReadErrors(t *testing.T) {
 		wantErr error
 		limit   string
 	}{
-		{name: "message at MaxMessageBytes", in: func() []byte { return msg }, opts: &pec.Options{MaxMessageBytes: int64(len(msg))}},
-		{name: "message over MaxMessageBytes", in: func() []byte { return msg }, opts: &pec.Options{MaxMessageBytes: int64(len(msg) - 1)},
+		{name: "message at MaxMessageBytes", in: func() []byte { return msg }, opts: &pec.Options{Limits: pec.Limits{MaxMessageBytes: int64(len(msg))}}},
+		{name: "message over MaxMessageBytes", in: func() []byte { return msg }, opts: &pec.Options{Limits: pec.Limits{MaxMessageBytes: int64(len(msg) - 1)}},
 			wantErr: pec.ErrTooLarge, limit: "MaxMessageBytes"},
-		{name: "header over MaxHeaderBytes", in: func() []byte { return msg }, opts: &pec.Options{MaxHeaderBytes: 10},
+		{name: "header over MaxHeaderBytes", in: func() []byte { return msg }, opts: &pec.Options{Limits: pec.Limits{MaxHeaderBytes: 10}},
 			wantErr: pec.ErrTooLarge, limit: "MaxHeaderBytes"},
 		{name: "empty", in: func() []byte { return nil }, wantErr: pec.ErrNotMessage},
 		{name: "blank", in: func() []byte { return []byte("\r\n\r\n") }, wantErr: pec.ErrNotMessage},
@@ -64,6 +64,36 @@ func TestReadErrors(t *testing.T) {
 	})
 }
 
+// TestReadPartHeaderLimit: every header block, a part's included, is bounded
+// by MaxHeaderBytes, at the limit and one past it, in every mode.
+func TestReadPartHeaderLimit(t *testing.T) {
+	t.Parallel()
+	head := "Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+	field := "X-Big: " + strings.Repeat("a", 2000) + "\r\n"
+	in := head + field + "\r\ntext\r\n--b--\r\n"
+	for _, tc := range []struct {
+		max  int
+		fail bool
+	}{{len(field), false}, {len(field) - 1, true}} {
+		o := &pec.Options{Limits: pec.Limits{MaxHeaderBytes: tc.max}}
+		for _, read := range []func() (*pec.Message, error){
+			func() (*pec.Message, error) { return pec.Read(strings.NewReader(in), o) },
+			func() (*pec.Message, error) { return pec.ReadReaderAt(strings.NewReader(in), int64(len(in)), o) },
+		} {
+			m, err := read()
+			if tc.fail {
+				require.ErrorIs(t, err, pec.ErrTooLarge)
+				var le *pec.LimitError
+				require.ErrorAs(t, err, &le)
+				assert.Equal(t, "MaxHeaderBytes", le.Limit)
+				continue
+			}
+			require.NoError(t, err)
+			require.Len(t, m.Texts, 1)
+		}
+	}
+}
+
 // TestReadLenient checks that damaged but readable messages give a result.
 func TestReadLenient(t *testing.T) {
 	tests := []struct {
@@ -75,12 +105,10 @@ func TestReadLenient(t *testing.T) {
 		{"multipart without boundary", "Subject: x\r\nContent-Type: multipart/mixed\r\n\r\nbody\r\n", pec.CodeMIMEMalformed},
 		{"header only", "Subject: x\r\n", ""},
 		{"LF line ends", strings.ReplaceAll(fxOriginal(), "\r\n", "\n"), ""},
-		{"part header over MaxHeaderBytes", "Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nX-Big: " +
-			strings.Repeat("a", 2000) + "\r\n\r\ntext\r\n--b--\r\n", pec.CodeLimitReached},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := pec.Read(strings.NewReader(tt.in), &pec.Options{MaxHeaderBytes: 1000})
+			m, err := pec.Read(strings.NewReader(tt.in), &pec.Options{Limits: pec.Limits{MaxHeaderBytes: 1000}})
 			require.NoError(t, err)
 			assert.Equal(t, receipt.KindNotPEC, m.Kind)
 			if tt.code != "" {

@@ -90,29 +90,36 @@ const (
 )
 
 // checkRules applies the certification rules to m, once its kind, daticert and
-// verification are known: it returns the findings and whether one of them
-// forbids certification. Ordinary mail (no PEC kind, no signature), such as the
-// sender's message inside postacert.eml, is not checked: RFC 5322 allows it a
-// From list.
-func checkRules(m *Message) (fs []Finding, blocked bool) {
+// verification are known: it returns the findings and, among them, those that
+// forbid certification (blockers). Ordinary mail (no PEC kind, no signature),
+// such as the sender's message inside postacert.eml, is not checked: RFC 5322
+// allows it a From list.
+func checkRules(m *Message) (fs, blockers []Finding) {
 	if m.Kind == receipt.KindNotPEC && (m.Verification == nil || m.Verification.Status == envelope.StatusAbsent) {
-		return nil, false
+		return nil, nil
 	}
-	fs, blocked = checkSender(m.Header)
+	fs, ambiguous := checkSender(m.Header)
+	if ambiguous {
+		for _, f := range fs {
+			if f.Code != CodeHeaderDuplicate {
+				blockers = append(blockers, f)
+			}
+		}
+	}
 	if m.Daticert == nil {
-		return fs, blocked
+		return fs, blockers
 	}
 	fs = append(fs, daticertWarnings(m.Daticert)...)
 	if m.DaticertSigned && m.Verification != nil && m.Verification.Signer != nil {
 		if f := checkDaticertTime(m.Daticert, m.Verification.Signer); f != nil {
 			fs = append(fs, *f)
-			blocked = true
+			blockers = append(blockers, *f)
 		}
 	}
 	if f := checkSubject(m.Header.Get("Subject"), m.Kind, m.Daticert); f != nil {
 		fs = append(fs, *f)
 	}
-	return fs, blocked
+	return fs, blockers
 }
 
 // checkSender applies rule 3 to the outer header h: ambiguous is true when the

@@ -6,12 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	stdmime "mime"
 	"strings"
 
 	"github.com/sigillo/sigillo/internal/mime"
-	"golang.org/x/text/encoding/htmlindex"
 )
 
 // Default limits of [Breve] and [CheckBreve].
@@ -127,13 +125,7 @@ func bldAttachmentName(h *mime.Header, mt string) string {
 	return name
 }
 
-var bldWordDecoder = &stdmime.WordDecoder{CharsetReader: func(label string, in io.Reader) (io.Reader, error) {
-	enc, err := htmlindex.Get(label)
-	if err != nil {
-		return nil, err
-	}
-	return enc.NewDecoder().Reader(in), nil
-}}
+var bldWordDecoder = &stdmime.WordDecoder{CharsetReader: mime.CharsetReader}
 
 // bldBreve writes the breve form of entity to out.
 func bldBreve(out *bytes.Buffer, entity []byte, top bool, depth int, lim *mime.Limits) error {

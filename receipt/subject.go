@@ -6,9 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/htmlindex"
-	"golang.org/x/text/encoding/ianaindex"
+	imime "github.com/sigillo/sigillo/internal/mime"
 )
 
 // SubjectInfo is what [ParseSubject] read from a subject.
@@ -242,16 +240,7 @@ func ParseSubject(subject string) SubjectInfo {
 var wordDecoder = &mime.WordDecoder{CharsetReader: charsetReader}
 
 func charsetReader(charset string, input io.Reader) (io.Reader, error) {
-	var enc encoding.Encoding
-	var err error
-	enc, err = ianaindex.MIME.Encoding(charset)
-	if err != nil || enc == nil {
-		enc, err = htmlindex.Get(charset)
-		if err != nil {
-			return nil, err
-		}
-	}
-	return enc.NewDecoder().Reader(input), nil
+	return imime.CharsetReader(charset, input)
 }
 
 // DecodeSubject decodes the RFC 2047 encoded words of a raw Subject header

@@ -16,7 +16,7 @@
 //   - the large envelope: runs sha1sum, envelope.VerifyFile and pec.ReadFile
 //     (streaming mode; this program as a child process, `bench -verify-one
 //     FILE`, so that its peak RSS is its own), pec.ReadFile with the message
-//     loaded (StreamAbove -1) and openssl, -reps times each (once for the last
+//     loaded (pec.Read) and openssl, -reps times each (once for the last
 //     two), interleaved, and keeps the median;
 //   - building and signing an acceptance receipt, against one RSA-2048 PKCS#1 v1.5
 //     signature alone.
@@ -40,6 +40,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"crypto"
 	"crypto/rand"
@@ -160,6 +161,9 @@ func run(args []string) error {
 		if err := out.large(c, corp); err != nil {
 			return err
 		}
+		if err := out.bounded(c, corp); err != nil {
+			return err
+		}
 	}
 	out.print(os.Stdout)
 	return nil
@@ -266,6 +270,7 @@ type report struct {
 	cmd                  string
 	smallRows, largeRows []row
 	buildRows            []row
+	boundedRows          []row
 	targets              [][4]string
 	smallMedianSize      int
 	opensslPerMsg        time.Duration
@@ -327,6 +332,8 @@ func (r *report) small(c config, co *corpus) {
 			return rsa.VerifyPKCS1v15(&key.PublicKey, crypto.SHA256, d[:], floorSigs[&raw[0]])
 		}},
 	}
+	var meds []time.Duration
+	var allocs []uint64
 	for _, b := range benches {
 		for _, f := range co.small { // correctness first, and warm-up
 			if err := b.f(f.raw); err != nil {
@@ -352,6 +359,8 @@ func (r *report) small(c config, co *corpus) {
 		cpu := cpuSelf() - c0
 		runtime.ReadMemStats(&m1)
 		med := median(durs)
+		meds = append(meds, med)
+		allocs = append(allocs, (m1.Mallocs-m0.Mallocs)/uint64(c.n))
 		perS := float64(c.n) / wall.Seconds()
 		if r.sigilloMsgsPerS == 0 {
 			r.sigilloMsgsPerS = perS
@@ -371,6 +380,11 @@ func (r *report) small(c config, co *corpus) {
 				[4]string{"small receipt: messages/s per core", ">= 10000", fmt.Sprintf("%.0f", perS), verdict(perS >= 10000)},
 				[4]string{"small receipt: allocated per verification", "< 4x message size", fmt.Sprintf("%.1fx", allocPer/avg), verdict(allocPer < 4*avg)})
 		}
+	}
+	if len(meds) == 3 && meds[2] > 0 {
+		ratio := float64(meds[0]) / float64(meds[2])
+		r.targets = append(r.targets, [4]string{"small receipt: pec.Read median vs the floor (SHA-256 + one RSA-2048 verification, same run)", "<= 2.0x",
+			fmt.Sprintf("%.2fx, %d allocs", ratio, allocs[0]), verdict(ratio <= 2.0)})
 	}
 }
 
@@ -495,7 +509,7 @@ func (r *report) large(c config, co *corpus) error {
 		{"sha1sum", []string{"sha1sum", co.large}, c.reps},
 		{"Sigillo envelope.VerifyFile (streaming, one core)", []string{self, "-verify-one", co.large, "-trust", co.trustPEM, "-mode", "stream"}, c.reps},
 		{"Sigillo pec.ReadFile (streaming: verify, classify, small parts)", []string{self, "-verify-one", co.large, "-trust", co.trustPEM, "-mode", "pec"}, c.reps},
-		{"Sigillo pec.ReadFile, StreamAbove -1 (whole message in memory)", []string{self, "-verify-one", co.large, "-trust", co.trustPEM, "-mode", "pec-memory"}, 1},
+		{"Sigillo pec.Read (whole message in memory)", []string{self, "-verify-one", co.large, "-trust", co.trustPEM, "-mode", "pec-memory"}, 1},
 		{"openssl smime -verify", opensslArgs(co, co.large), 1},
 	}
 	// Each tool runs under a small "bench -measure" wrapper: a child started by a
@@ -561,6 +575,134 @@ func (r *report) large(c config, co *corpus) error {
 	return nil
 }
 
+// bounded writes three large messages that are not a top-level signed PEC (an
+// ordinary message with an -attach-size attachment, 98 MB by default, the large
+// envelope forwarded as a message/rfc822 attachment, and one base64 line of
+// twice that, 150 MB by default) and measures
+// pec.ReadFile on each in a child process: peak RSS must stay under 64 MiB.
+func (r *report) bounded(c config, co *corpus) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	type msg struct {
+		name  string
+		write func(w io.Writer) error
+	}
+	random := func(w io.Writer, n int64) error {
+		rng := mrand.New(mrand.NewPCG(7, 7))
+		buf := make([]byte, 1<<16)
+		for n > 0 {
+			k := min(int64(len(buf)), n)
+			for i := range buf[:k] {
+				buf[i] = byte(rng.Uint32())
+			}
+			if _, err := w.Write(buf[:k]); err != nil {
+				return err
+			}
+			n -= k
+		}
+		return nil
+	}
+	lines := func(w io.Writer, n int64) error { // base64 in 76-character lines
+		pr, pw := io.Pipe()
+		go func() {
+			enc := base64.NewEncoder(base64.StdEncoding, pw)
+			err := random(enc, n)
+			if err == nil {
+				err = enc.Close()
+			}
+			pw.CloseWithError(err)
+		}()
+		line := make([]byte, 78)
+		for {
+			k, err := io.ReadFull(pr, line[:76])
+			if k > 0 {
+				line[k], line[k+1] = '\r', '\n'
+				if _, err := w.Write(line[:k+2]); err != nil {
+					return err
+				}
+			}
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	head := "From: alice@example.com\r\nTo: bob@example.org\r\nSubject: large\r\nDate: Fri, 14 Mar 2025 11:00:00 +0100\r\nMIME-Version: 1.0\r\n"
+	msgs := []msg{
+		{"ordinary message with a large attachment", func(w io.Writer) error {
+			io.WriteString(w, head+"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nIn allegato.\r\n"+
+				"--b\r\nContent-Type: application/octet-stream; name=\"big.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+			if err := lines(w, int64(c.attach)); err != nil {
+				return err
+			}
+			_, err := io.WriteString(w, "--b--\r\n")
+			return err
+		}},
+		{"the large envelope forwarded as message/rfc822", func(w io.Writer) error {
+			io.WriteString(w, head+"Content-Type: multipart/mixed; boundary=\"fwd\"\r\n\r\n--fwd\r\nContent-Type: text/plain\r\n\r\nInoltro.\r\n"+
+				"--fwd\r\nContent-Type: message/rfc822; name=\"pec.eml\"\r\n\r\n")
+			f, err := os.Open(co.large)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if _, err := io.Copy(w, f); err != nil {
+				return err
+			}
+			_, err = io.WriteString(w, "\r\n--fwd--\r\n")
+			return err
+		}},
+		{"one base64 line", func(w io.Writer) error {
+			io.WriteString(w, head+"Content-Type: application/octet-stream; name=\"one.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+			enc := base64.NewEncoder(base64.StdEncoding, w)
+			if err := random(enc, int64(c.attach)*154/100); err != nil { // 150 MB by default
+				return err
+			}
+			if err := enc.Close(); err != nil {
+				return err
+			}
+			_, err := io.WriteString(w, "\r\n")
+			return err
+		}},
+	}
+	for i, m := range msgs {
+		path := filepath.Join(c.dir, fmt.Sprintf("bounded-%d.eml", i))
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		bw := bufio.NewWriterSize(f, 1<<20)
+		err = m.write(bw)
+		if err == nil {
+			err = bw.Flush()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		st, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
+		logf("bounded: %s (%d bytes)", m.name, st.Size())
+		res, err := measured(self, self, "-verify-one", path, "-trust", co.trustPEM, "-mode", "pec-any")
+		if err != nil {
+			return fmt.Errorf("%s: %w", m.name, err)
+		}
+		r.boundedRows = append(r.boundedRows, row{[]string{m.name, fmt.Sprintf("%.1f MB", float64(st.Size())/1e6),
+			fmt.Sprintf("%.3f", res.wall.Seconds()), fmt.Sprintf("%.3f", res.cpu.Seconds()), mib(res.maxRSS)}})
+		r.targets = append(r.targets, [4]string{"bounded memory: " + m.name + " (pec.ReadFile): peak RSS", "< 64 MiB", mib(res.maxRSS), verdict(res.maxRSS < 64<<20)})
+		_ = os.Remove(path)
+	}
+	return nil
+}
+
 func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "Command: `%s`  \n", r.cmd)
 	fmt.Fprintf(w, "Machine: %s, %d CPU(s), %s/%s, %s, %s; in-process runs use GOMAXPROCS=1.\n\n",
@@ -571,9 +713,13 @@ func (r *report) print(w io.Writer) {
 		fmt.Fprintf(w, "\nLarge transport envelope (%.1f MB file, page cache warm, median of runs):\n\n", float64(r.largeSize)/1e6)
 		table(w, []string{"tool", "wall s", "CPU s", "MB/s", "peak RSS", "wall vs sha1sum", "CPU vs sha1sum"}, r.largeRows)
 	}
+	if len(r.boundedRows) > 0 {
+		fmt.Fprintf(w, "\nAny message in bounded memory (pec.ReadFile, one run each):\n\n")
+		table(w, []string{"message", "size", "wall s", "CPU s", "peak RSS"}, r.boundedRows)
+	}
 	fmt.Fprintf(w, "\nBuilding and signing (median):\n\n")
 	table(w, []string{"operation", "time", "vs RSA sign"}, r.buildRows)
-	fmt.Fprintf(w, "\nTargets (issue 6):\n\n")
+	fmt.Fprintf(w, "\nTargets (issues 6 and 9):\n\n")
 	var rows []row
 	for _, t := range r.targets {
 		rows = append(rows, row{t[:]})
@@ -738,13 +884,22 @@ func childMain(args []string) error {
 				err = fmt.Errorf("not valid: %v", r.Err)
 			}
 		}
+	case "pec-any":
+		var m *pec.Message
+		if m, err = pec.ReadFile(*path, &pec.Options{Verify: vo}); err == nil {
+			digest = string(m.Kind)
+		}
 	case "pec", "pec-memory":
 		o := &pec.Options{Verify: vo}
-		if *mode == "pec-memory" {
-			o.StreamAbove = -1
-		}
 		var m *pec.Message
-		m, err = pec.ReadFile(*path, o)
+		if *mode == "pec-memory" {
+			var raw []byte
+			if raw, err = os.ReadFile(*path); err == nil {
+				m, err = pec.Read(bytes.NewReader(raw), o)
+			}
+		} else {
+			m, err = pec.ReadFile(*path, o)
+		}
 		if err == nil {
 			digest = m.Verification.DigestName
 			if !m.Certified {

@@ -6,30 +6,30 @@ import (
 	"sync"
 )
 
-// CertCacheSize bounds the number of parsed certificates that [Parse] keeps,
-// keyed by their exact DER encoding, so that the messages of one provider (which
-// all embed the same two or three certificates) do not parse them again. When the
-// cache is full an arbitrary entry is dropped. Each entry holds one parsed
-// certificate and its DER: a few KiB for the RSA-2048 certificates of PEC.
-const CertCacheSize = 256
-
-// certs is the package's parsed-certificate cache, shared by every Parse call:
-// a parse is a pure function of the DER bytes, so sharing gives every caller
-// exactly what parsing its own bytes would.
-var certs = &certCache{max: CertCacheSize}
-
-// certCache maps DER bytes to the certificate parsed from them. It is safe for
-// concurrent use. Only successful parses are kept.
-type certCache struct {
+// CertCache is a bounded cache of parsed certificates, keyed by their exact DER
+// encoding, so that the messages of one provider (which all embed the same two
+// or three certificates) do not parse them again. Its owner passes it to [Parse]
+// (Limits.Cache); there is no package-level cache. When the cache is full an
+// arbitrary entry is dropped. Each entry holds one parsed certificate and its
+// DER: a few KiB for the RSA-2048 certificates of PEC. It is safe for concurrent
+// use; only successful parses are kept. The certificates it returns are shared
+// by every caller of the same cache: they must not be modified.
+type CertCache struct {
 	max int
 	mu  sync.RWMutex
 	m   map[string]*x509.Certificate
 }
 
+// NewCertCache returns an empty cache of at most max certificates.
+func NewCertCache(max int) *CertCache { return &CertCache{max: max} }
+
 // parse returns the certificate encoded by der, from the cache when the same
-// bytes were parsed before. The returned certificate is shared: it must not be
-// modified. Its Raw fields never alias der.
-func (c *certCache) parse(der []byte) (*x509.Certificate, error) {
+// bytes were parsed before (a nil cache parses every time). The returned
+// certificate is shared: it must not be modified. Its Raw fields never alias der.
+func (c *CertCache) parse(der []byte) (*x509.Certificate, error) {
+	if c == nil || c.max <= 0 {
+		return x509.ParseCertificate(bytes.Clone(der))
+	}
 	c.mu.RLock()
 	cert := c.m[string(der)]
 	c.mu.RUnlock()
@@ -61,7 +61,7 @@ func (c *certCache) parse(der []byte) (*x509.Certificate, error) {
 }
 
 // len returns the number of cached certificates.
-func (c *certCache) len() int {
+func (c *CertCache) len() int {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return len(c.m)

@@ -15,7 +15,7 @@ func TestCertCache(t *testing.T) {
 	root := testpki.NewRoot("Cert Cache Root")
 	ca := root.NewCA("Cert Cache CA")
 	leaf := ca.NewProvider("Cert Cache S.p.A.", "posta@pec.certcache.example")
-	c := &certCache{max: 2}
+	c := NewCertCache(2)
 
 	der := bytes.Clone(leaf.Cert.Raw)
 	a, err := c.parse(der)
@@ -47,9 +47,10 @@ func TestCertCache(t *testing.T) {
 func TestParseSharesCertificates(t *testing.T) {
 	w, d := world(t)
 	sig := sign(t, w.Provider, d, nil)
-	one, err := Parse(sig, nil)
+	cache := &Limits{Cache: NewCertCache(8)}
+	one, err := Parse(sig, cache)
 	require.NoError(t, err)
-	two, err := Parse(bytes.Clone(sig), nil)
+	two, err := Parse(bytes.Clone(sig), cache)
 	require.NoError(t, err)
 	require.Len(t, two.Certificates, len(one.Certificates))
 	for i := range one.Certificates {
@@ -57,6 +58,10 @@ func TestParseSharesCertificates(t *testing.T) {
 	}
 	assert.Same(t, one.Signers[0].Cert, two.Signers[0].Cert)
 	require.NoError(t, two.Signers[0].Verify(d))
+	// Without a cache nothing is shared.
+	three, err := Parse(sig, nil)
+	require.NoError(t, err)
+	assert.NotSame(t, one.Signers[0].Cert, three.Signers[0].Cert)
 
 	// A certificate that does not parse is ErrMalformed, cached or not.
 	bad := splice(t, sig, func(f [][]byte) [][]byte {
@@ -64,7 +69,7 @@ func TestParseSharesCertificates(t *testing.T) {
 		return f
 	})
 	for range 2 {
-		_, err = Parse(bad, nil)
+		_, err = Parse(bad, cache)
 		require.ErrorIs(t, err, ErrMalformed)
 	}
 }
@@ -72,7 +77,7 @@ func TestParseSharesCertificates(t *testing.T) {
 func TestCertCacheConcurrent(t *testing.T) {
 	w, d := world(t)
 	sigs := [][]byte{sign(t, w.Provider, d, nil), sign(t, w.OtherProvider, d, nil)}
-	c := &certCache{max: 1}
+	c := NewCertCache(1)
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Go(func() {

@@ -13,11 +13,11 @@
 // encapsulated content, CRLs and signer infos. It cross-checks what pkcs7 returns
 // (pkcs7 ignores some decoding errors).
 //
-// The embedded certificates are parsed with crypto/x509 through a cache keyed by
-// their exact DER bytes (at most [CertCacheSize] entries, shared by all callers),
-// so the messages of one provider do not parse the same certificates again. The
+// The embedded certificates are parsed with crypto/x509, through the caller's
+// [CertCache] when Limits.Cache gives one (keyed by their exact DER bytes), so
+// the messages of one provider do not parse the same certificates again. The
 // *x509.Certificate values in [SignedData.Certificates] and [Signer.Cert] may
-// therefore be shared between Parse results and goroutines: callers must treat
+// then be shared between Parse results of that cache: callers must treat
 // them as read-only.
 //
 // [Signer.Verify] checks one signer against a content digest: the contentType and
@@ -49,7 +49,6 @@
 //   - MaxSigners: SignerInfos, default [DefaultMaxSigners] (4).
 //
 // Exceeding one gives a [*LimitError] naming it, which matches [ErrTooLarge].
-// The parsed-certificate cache holds at most [CertCacheSize] (256) certificates.
 // Length fields are read with at most four octets; the pre-scan is linear in the
 // input size times the depth.
 //

@@ -33,6 +33,8 @@ type Limits struct {
 	MaxDepth        int // BER/DER nesting depth; default DefaultMaxDepth
 	MaxCertificates int // embedded certificates; default DefaultMaxCertificates
 	MaxSigners      int // SignerInfos; default DefaultMaxSigners
+	// Cache, when not nil, is the parsed-certificate cache of the caller.
+	Cache *CertCache
 }
 
 func (l *Limits) withDefaults() Limits {
@@ -54,8 +56,8 @@ func (l *Limits) withDefaults() Limits {
 
 // SignedData is a parsed CMS SignedData (RFC 5652 section 5).
 type SignedData struct {
-	// Certificates are the embedded certificates, in the order found. They come
-	// from the package's parsed-certificate cache and may be shared with other
+	// Certificates are the embedded certificates, in the order found. With
+	// Limits.Cache they come from the caller's cache and may be shared with other
 	// results: they must not be modified.
 	Certificates []*x509.Certificate
 	// Signers are all SignerInfos, in the order found (at least one). How many
@@ -179,7 +181,7 @@ func Parse(p7s []byte, lim *Limits) (*SignedData, error) {
 	if len(sk.certs) > 0 {
 		sd.Certificates = make([]*x509.Certificate, len(sk.certs))
 		for i, der := range sk.certs {
-			c, err := certs.parse(der)
+			c, err := l.Cache.parse(der)
 			if err != nil {
 				return nil, malformed("certificate %d: %v", i, err)
 			}

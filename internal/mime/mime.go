@@ -2,81 +2,9 @@ package mime
 
 import (
 	"bytes"
-	"encoding/base64"
 	"errors"
-	"fmt"
-	"io"
-	stdmime "mime"
-	"mime/quotedprintable"
-	"strconv"
 	"strings"
 )
-
-// Default limits (see the package doc, # Limits).
-const (
-	// DefaultMaxHeaderBytes caps the size of one header block (top level or part).
-	DefaultMaxHeaderBytes = 256 << 10
-	// DefaultMaxParts caps the number of body parts in one multipart body.
-	DefaultMaxParts = 1000
-	// DefaultMaxDepth caps the nesting depth of multipart bodies visited by [Walk].
-	DefaultMaxDepth = 16
-)
-
-// Limits bounds the work done on untrusted input. A zero field means the default.
-type Limits struct {
-	MaxHeaderBytes int // bytes per header block; 0 = DefaultMaxHeaderBytes
-	MaxParts       int // parts per multipart body; 0 = DefaultMaxParts
-	MaxDepth       int // nesting depth for Walk; 0 = DefaultMaxDepth
-}
-
-func (l *Limits) withDefaults() Limits {
-	var o Limits
-	if l != nil {
-		o = *l
-	}
-	if o.MaxHeaderBytes <= 0 {
-		o.MaxHeaderBytes = DefaultMaxHeaderBytes
-	}
-	if o.MaxParts <= 0 {
-		o.MaxParts = DefaultMaxParts
-	}
-	if o.MaxDepth <= 0 {
-		o.MaxDepth = DefaultMaxDepth
-	}
-	return o
-}
-
-// Sentinel errors; every error returned by this package unwraps to one of them.
-var (
-	// ErrMalformed reports input that does not have the expected MIME structure.
-	ErrMalformed = errors.New("mime: malformed entity")
-	// ErrTooLarge reports input that exceeds one of the [Limits].
-	ErrTooLarge = errors.New("mime: limit exceeded")
-)
-
-// Error describes a structural problem or an exceeded limit, with its position.
-type Error struct {
-	Offset int    // byte offset in the slice being parsed where the problem was seen
-	Msg    string // what went wrong
-	Err    error  // ErrMalformed or ErrTooLarge
-}
-
-var _ error = (*Error)(nil)
-
-func (e *Error) Error() string {
-	return fmt.Sprintf("%s: %s (offset %d)", e.Err.Error(), e.Msg, e.Offset)
-}
-
-// Unwrap returns ErrMalformed or ErrTooLarge.
-func (e *Error) Unwrap() error { return e.Err }
-
-func malformed(off int, format string, args ...any) error {
-	return &Error{Offset: off, Msg: fmt.Sprintf(format, args...), Err: ErrMalformed}
-}
-
-func tooLarge(off int, format string, args ...any) error {
-	return &Error{Offset: off, Msg: fmt.Sprintf(format, args...), Err: ErrTooLarge}
-}
 
 // Span is a half-open byte range [Start, End) in some input slice.
 type Span struct {
@@ -105,12 +33,7 @@ func (f Field) Value() string {
 	if i < 0 {
 		return ""
 	}
-	v := f.Raw[i+1:]
-	if bytes.IndexByte(v, '\n') >= 0 {
-		v = bytes.ReplaceAll(v, []byte("\r\n"), nil)
-		v = bytes.ReplaceAll(v, []byte("\n"), nil)
-	}
-	return string(bytes.TrimSpace(v))
+	return Unfold(f.Raw[i+1:])
 }
 
 // Header is a parsed header block.
@@ -162,16 +85,9 @@ func (h *Header) ContentType() (string, map[string]string, error) {
 	if v == "" {
 		return "text/plain", map[string]string{}, nil
 	}
-	mt, params, err := stdmime.ParseMediaType(v)
+	mt, params, err := ParseMediaType(v)
 	if err != nil {
-		// Tolerate a trailing ";" or duplicate separators by retrying on a cleaned value.
-		cleaned := strings.TrimRight(strings.TrimSpace(v), "; \t")
-		if cleaned != v {
-			mt, params, err = stdmime.ParseMediaType(cleaned)
-		}
-		if err != nil {
-			return "", nil, malformed(0, "content-type %q: %v", truncate(v, 80), err)
-		}
+		return "", nil, malformed(0, "content-type %q: %v", truncate(v, 80), err)
 	}
 	return mt, params, nil
 }
@@ -190,7 +106,7 @@ func (h *Header) TransferEncoding() string {
 // parameter of Content-Type, else "".
 func (h *Header) Filename() string {
 	if v := h.Get("Content-Disposition"); v != "" {
-		if _, p, err := stdmime.ParseMediaType(v); err == nil && p["filename"] != "" {
+		if _, p, err := ParseMediaType(v); err == nil && p["filename"] != "" {
 			return p["filename"]
 		}
 	}
@@ -282,28 +198,6 @@ func validFieldName(s string) bool {
 		}
 	}
 	return true
-}
-
-// MatchDelimiter reports whether line (without its line break; a trailing CR is
-// ignored) is a delimiter line for boundary, and whether it is the close delimiter.
-// Transport padding (spaces and tabs) after the boundary is allowed (RFC 2046
-// section 5.1.1). A line that merely starts with the boundary followed by other
-// text is not a delimiter.
-func MatchDelimiter(line []byte, boundary string) (delim, close bool) {
-	if len(line) < 2+len(boundary) || line[0] != '-' || line[1] != '-' || string(line[2:2+len(boundary)]) != boundary {
-		return false, false
-	}
-	rest := line[2+len(boundary):]
-	if len(rest) >= 2 && rest[0] == '-' && rest[1] == '-' {
-		close = true
-		rest = rest[2:]
-	}
-	for _, c := range rest {
-		if c != ' ' && c != '\t' && c != '\r' {
-			return false, false
-		}
-	}
-	return true, close
 }
 
 // Multipart is the layout of a multipart body.
@@ -438,87 +332,8 @@ func shift(err error, by int) error {
 	var me *Error
 	if errors.As(err, &me) {
 		c := *me
-		c.Offset += by
+		c.Offset += int64(by)
 		return &c
 	}
 	return err
-}
-
-// Decode decodes body according to the Content-Transfer-Encoding cte (case
-// insensitive): base64 (line breaks and white space ignored), quoted-printable,
-// and 7bit, 8bit, binary or "" (returned as is, not copied). Other encodings are an
-// ErrMalformed error.
-func Decode(cte string, body []byte) ([]byte, error) {
-	switch strings.ToLower(strings.TrimSpace(cte)) {
-	case "", "7bit", "8bit", "binary":
-		return body, nil
-	case "base64":
-		clean := make([]byte, 0, len(body))
-		for _, c := range body {
-			switch c {
-			case '\r', '\n', ' ', '\t':
-			default:
-				clean = append(clean, c)
-			}
-		}
-		out := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
-		n, err := base64.StdEncoding.Decode(out, clean)
-		if err != nil {
-			// Accept missing padding, which some producers emit.
-			raw := bytes.TrimRight(clean, "=")
-			out = make([]byte, base64.RawStdEncoding.DecodedLen(len(raw)))
-			n, err = base64.RawStdEncoding.Decode(out, raw)
-			if err != nil {
-				return nil, malformed(0, "base64: %v", err)
-			}
-		}
-		return out[:n], nil
-	case "quoted-printable":
-		out, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(body)))
-		if err != nil {
-			return nil, malformed(0, "quoted-printable: %v", err)
-		}
-		return out, nil
-	default:
-		return nil, malformed(0, "unknown content-transfer-encoding %s", strconv.Quote(truncate(cte, 40)))
-	}
-}
-
-// HasBareLF reports whether b contains a LF not preceded by CR.
-func HasBareLF(b []byte) bool {
-	for i := bytes.IndexByte(b, '\n'); i >= 0; {
-		if i == 0 || b[i-1] != '\r' {
-			return true
-		}
-		j := bytes.IndexByte(b[i+1:], '\n')
-		if j < 0 {
-			return false
-		}
-		i += 1 + j
-	}
-	return false
-}
-
-// CanonicalCRLF returns b with every bare LF replaced by CRLF. When b has no bare
-// LF it is returned as is (no copy).
-func CanonicalCRLF(b []byte) []byte {
-	n := 0
-	for i, c := range b {
-		if c == '\n' && (i == 0 || b[i-1] != '\r') {
-			n++
-		}
-	}
-	if n == 0 {
-		return b
-	}
-	out := make([]byte, 0, len(b)+n)
-	last := 0
-	for i, c := range b {
-		if c == '\n' && (i == 0 || b[i-1] != '\r') {
-			out = append(out, b[last:i]...)
-			out = append(out, '\r', '\n')
-			last = i + 1
-		}
-	}
-	return append(out, b[last:]...)
 }

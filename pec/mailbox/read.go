@@ -85,12 +85,17 @@ func (r *fileRange) detach() {
 	r.mu.Unlock()
 }
 
+// readOnceBelow is the size up to which Read loads a message into memory, so that
+// its bytes are read once for the hash and the parse.
+const readOnceBelow = 1 << 20
+
 // Read reads the item with pec, applying the rules of its source, and returns the
 // message with the SHA-256 of the bytes as stored (those of [Item.Open]).
 //
-// A message up to opts.StreamAbove is read into memory once; a larger one (a file or
-// an mbox message) is read with pec.ReadReaderAt in streaming mode, and the parts it
-// leaves in the source are read from the file again when opened.
+// A message up to 1 MiB is read into memory once (hashed and parsed from there); a
+// larger one (a file or an mbox message) is hashed in one pass and read with
+// pec.ReadReaderAt in bounded memory, and the parts it leaves in the source are
+// read from the file again when opened.
 //
 // A UTF-8 BOM before the message is skipped, with a [CodeBOMStripped] finding. An
 // mbox message that has quoted ">From " lines is read as stored first; only when
@@ -111,12 +116,8 @@ func (it *Item) Read(opts *pec.Options) (*pec.Message, [32]byte, error) {
 	defer release()
 	size := it.size
 
-	streamAbove := int64(pec.DefaultStreamAbove)
-	if opts != nil && opts.StreamAbove != 0 {
-		streamAbove = opts.StreamAbove
-	}
 	data := it.data // the bytes, when in memory
-	if data == nil && (streamAbove < 0 || size <= streamAbove) {
+	if data == nil && size <= readOnceBelow {
 		data = make([]byte, size)
 		if _, err := ra.ReadAt(data, 0); err != nil && !(err == io.EOF && size == 0) {
 			if err != io.EOF {

@@ -2,7 +2,7 @@
 // net/http/httptest: it mints a fake PEC trust chain (a root, a PEC CA shaped
 // like AgID CA1, and one signing certificate per provider) and plays the
 // providers of an exchange, producing every signed message the technical
-// rules prescribe (pec-spec.md sections 1 and 3).
+// rules prescribe (DM 2 novembre 2005, annex).
 //
 //	w := pectest.NewWorld(nil)
 //	alice := w.NewProvider("Example PEC S.p.A.", "pec.example.it")

@@ -269,7 +269,7 @@ type Message struct {
 
 // Exchange is every message one submission produced, in time order.
 type Exchange struct {
-	// ID is the PEC msgid (identificativo) given at acceptance.
+	// ID is the identificativo given at acceptance.
 	ID string
 	// Accepted reports whether the message passed the acceptance checks.
 	Accepted bool

@@ -1,0 +1,140 @@
+package pec
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sigillo/sigillo/daticert"
+	"github.com/sigillo/sigillo/envelope"
+	"github.com/sigillo/sigillo/internal/mime"
+	"github.com/sigillo/sigillo/receipt"
+)
+
+// selection is the outcome of the select step: the daticert.xml part (-1 when
+// none), how many parts named daticert.xml the body holds outside attached
+// messages, and why the selection does not allow certification.
+type selection struct {
+	part     int
+	named    int
+	blockers []Finding
+}
+
+// selectDaticert applies the placement rule (package doc, # Certified): the
+// daticert is a direct part of the signed entity's multipart/mixed, named
+// daticert.xml with an XML media type; one inside a nested multipart, a nested
+// multipart/signed or an attached message is never taken.
+func (p *parser) selectDaticert(v *view, root int, signed bool, c *contents) selection {
+	sel := selection{part: -1}
+	block := func(code, format string, args ...any) {
+		f := Finding{Code: code, Detail: fmt.Sprintf(format, args...)}
+		p.findings = append(p.findings, f)
+		sel.blockers = append(sel.blockers, f)
+	}
+	rp := &v.parts[root]
+	if signed && rp.ContentTypes > 1 {
+		block(CodeEntityAmbiguous, "the signed entity has %d Content-Type fields", rp.ContentTypes)
+	}
+	var direct []int
+	if rp.ContentType == "multipart/mixed" {
+		for _, k := range v.kids[root] {
+			if isDaticertName(v.parts[k].Filename) {
+				direct = append(direct, k)
+			}
+		}
+	}
+	for _, i := range c.leaves {
+		if !isDaticertName(v.parts[i].Filename) {
+			continue
+		}
+		sel.named++
+		if v.parts[i].Parent != root || rp.ContentType != "multipart/mixed" {
+			p.find(CodeDaticertMisplaced, "part %s is named daticert.xml but is not a direct part of the signed multipart/mixed; ignored", pathName(v.parts[i].Path))
+		}
+	}
+	switch {
+	case len(direct) == 0:
+		return sel
+	case len(direct) > 1:
+		block(CodeDaticertMultiple, "%d parts named daticert.xml", len(direct))
+		return sel
+	}
+	d := &v.parts[direct[0]]
+	if d.ContentTypes > 1 {
+		block(CodeDaticertAmbiguous, "daticert.xml (part %s) has %d Content-Type fields", pathName(d.Path), d.ContentTypes)
+		return sel
+	}
+	if d.ContentType != "application/xml" && d.ContentType != "text/xml" {
+		block(CodeDaticertByName, "daticert.xml (part %s) has content type %s, not an XML type", pathName(d.Path), d.ContentType)
+		return sel
+	}
+	sel.part = direct[0]
+	return sel
+}
+
+func isDaticertName(name string) bool { return strings.EqualFold(name, envelope.DaticertName) }
+
+// parseDaticert decodes (strictly) and parses the daticert.xml part i, once.
+func (p *parser) parseDaticert(v *view, i int) (*daticert.Cert, error) {
+	pt := &v.parts[i]
+	if pt.Size() > p.opts.MaxTextBytes {
+		return nil, fmt.Errorf("daticert.xml of %d bytes over MaxTextBytes (%d)", pt.Size(), p.opts.MaxTextBytes)
+	}
+	raw, err := v.body(i)
+	if err != nil {
+		return nil, err
+	}
+	data, err := mime.Decode(pt.Encoding, raw)
+	if err != nil {
+		p.find(CodeDaticertUndecodable, "daticert.xml (part %s): %v", pathName(pt.Path), err)
+		return nil, fmt.Errorf("daticert.xml transfer encoding: %w", err)
+	}
+	return daticert.Parse(data, nil)
+}
+
+// certifyBlockers is the one Certified decision: it returns every reason why the
+// message is not certified, each with a finding code; none means certified. The
+// placement reasons of the select step come before, from selectDaticert.
+func (p *parser) certifyBlockers(m *Message, v *view, root int, signed bool, c *contents, sel selection) []Finding {
+	var out []Finding
+	add := func(code, format string, args ...any) {
+		out = append(out, Finding{Code: code, Detail: fmt.Sprintf(format, args...)})
+	}
+	if m.Verification.Status != envelope.StatusValid {
+		add(CodeSignatureNotValid, "signature status %s", m.Verification.Status)
+	}
+	if !signed {
+		add(CodeKindNotSigned, "no signed entity")
+		return out
+	}
+	switch {
+	case m.Kind == receipt.KindAnomalia && m.Daticert == nil && m.DaticertErr == nil:
+		// The anomaly exception: the provider's text plus the received message, and
+		// no daticert part at all.
+		if sel.named > 0 || !anomalyShape(v, root, c) {
+			f := Finding{Code: CodeAnomalyShape, Detail: "X-Trasporto: errore, but the signed entity is not provider text plus the received message without daticert.xml"}
+			p.findings = append(p.findings, f)
+			out = append(out, f)
+		}
+	case m.Daticert == nil || !m.DaticertSigned:
+		add(CodeKindNotSigned, "no daticert.xml in its place in the signed entity")
+	case m.Source != receipt.SourceDaticert:
+		add(CodeKindNotSigned, "kind %s decided by %s, not by the signed daticert.xml", m.Kind, m.Source)
+	}
+	return out
+}
+
+// anomalyShape reports whether the signed entity is a multipart/mixed of provider
+// texts and exactly one attached message.
+func anomalyShape(v *view, root int, c *contents) bool {
+	if v.parts[root].ContentType != "multipart/mixed" || len(c.texts) == 0 {
+		return false
+	}
+	msgs := 0
+	for _, i := range c.leaves {
+		if v.parts[i].ContentType != "message/rfc822" {
+			return false
+		}
+		msgs++
+	}
+	return msgs == 1
+}
