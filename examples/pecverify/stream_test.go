@@ -58,6 +58,7 @@ func TestOrderedStall(t *testing.T) {
 		var emitted, written []int
 		var pendingRows []int
 		produced := 0
+		idled := make(chan struct{}, 8)
 		s := &stall{
 			pending: func() bool { mu.Lock(); defer mu.Unlock(); return len(pendingRows) > 0 },
 			start:   clock.start,
@@ -66,6 +67,7 @@ func TestOrderedStall(t *testing.T) {
 				defer mu.Unlock()
 				written = append(written, pendingRows...)
 				pendingRows = nil
+				idled <- struct{}{}
 				return true
 			},
 		}
@@ -94,6 +96,7 @@ func TestOrderedStall(t *testing.T) {
 		assert.Empty(t, written, "nothing is written before the timer fires")
 		mu.Unlock()
 		timer <- time.Time{}
+		recv(t, idled, "the idle write")
 		close(release) // only now can the second value be produced
 		recv(t, done, "the end of ordered")
 		assert.Equal(t, []int{0}, written, "the first result was written before the second was produced")
@@ -105,6 +108,7 @@ func TestOrderedStall(t *testing.T) {
 		clock := newFakeClock()
 		hold := make(chan struct{})
 		idles := 0
+		idled := make(chan struct{}, 8)
 		var got []int
 		done := make(chan struct{})
 		go func() {
@@ -118,10 +122,21 @@ func TestOrderedStall(t *testing.T) {
 				return i
 			}, func(r int) bool { got = append(got, r); return true },
 				&stall{pending: func() bool { return len(got) > idles }, start: clock.start,
-					idle: func() bool { idles++; return true }})
+					idle: func() bool { idles++; idled <- struct{}{}; return true }})
 		}()
-		timer := recv(t, clock.started, "the idle timer start")
-		timer <- time.Time{}
+		// A timer may also start while result 1 is not yet queued and be dropped
+		// when it is: fire every timer started until idle runs.
+	fire:
+		for {
+			select {
+			case timer := <-clock.started:
+				timer <- time.Time{}
+			case <-idled:
+				break fire
+			case <-time.After(guard):
+				t.Fatal("the idle write did not happen")
+			}
+		}
 		close(hold)
 		recv(t, done, "the end of ordered")
 		assert.Equal(t, []int{0, 1}, got)
