@@ -7,10 +7,7 @@ import (
 	"encoding/base64"
 	"flag"
 	"net/mail"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +18,7 @@ import (
 	"github.com/sigillo/sigillo/daticert"
 	"github.com/sigillo/sigillo/envelope"
 	"github.com/sigillo/sigillo/internal/testpki"
+	"github.com/sigillo/sigillo/internal/testutil"
 )
 
 var bldUpdate = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -235,23 +233,6 @@ func TestBuildAnomaly(t *testing.T) {
 	assert.NotContains(t, string(d.Content), "daticert.xml\"")
 }
 
-// bldOpenSSL verifies raw with openssl smime against the test root at the
-// given time; it skips when openssl is not on PATH.
-func bldOpenSSL(t *testing.T, raw []byte, at time.Time) {
-	t.Helper()
-	path, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl not on PATH")
-	}
-	dir := t.TempDir()
-	msg, ca := filepath.Join(dir, "m.eml"), filepath.Join(dir, "root.pem")
-	require.NoError(t, os.WriteFile(msg, raw, 0o600))
-	require.NoError(t, os.WriteFile(ca, testpki.Default().Root.PEM(), 0o600))
-	out, err := exec.Command(path, "smime", "-verify", "-in", msg, "-CAfile", ca,
-		"-attime", strconv.FormatInt(at.Unix(), 10), "-out", os.DevNull).CombinedOutput()
-	require.NoError(t, err, "openssl: %s", out)
-}
-
 func TestBuildSignVerifyGolden(t *testing.T) {
 	received := "From: mallory@mail.example.com\r\nTo: bob@pec.example.org\r\nSubject: Offerta\r\nMessage-ID: <xyz@mail.example.com>\r\n\r\nCiao\r\n"
 	tests := []struct {
@@ -309,8 +290,8 @@ func TestBuildSignVerifyGolden(t *testing.T) {
 				assert.Equal(t, d.Cert, c)
 			}
 
-			bldOpenSSL(t, raw, d.Time)
-			bldGolden(t, filepath.Join("testdata", "golden", tt.name+".eml"), raw)
+			testutil.OpenSSLVerify(t, raw, testpki.Default().Root.PEM(), d.Time)
+			testutil.Golden(t, filepath.Join("testdata", "golden", tt.name+".eml"), raw, *bldUpdate)
 		})
 	}
 }
@@ -324,18 +305,6 @@ func bldPart(t *testing.T, raw []byte, name string) []byte {
 	start := bytes.Index(rest, []byte("\r\n\r\n")) + 4
 	end := bytes.Index(rest[start:], []byte("\r\n--"))
 	return bldDecode(t, rest[start:start+end])
-}
-
-func bldGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *bldUpdate {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create the golden files")
-	assert.Equal(t, string(want), string(got), "golden file %s differs (run go test -update after checking the change)", path)
 }
 
 func FuzzBuildTransport(f *testing.F) {

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sigillo/sigillo/envelope"
+	"github.com/sigillo/sigillo/internal/testutil"
 	"github.com/sigillo/sigillo/pec/pectest"
 )
 
@@ -198,7 +199,7 @@ func TestVerifyStreamingTestdata(t *testing.T) {
 // TestVerifyStreamingCorpus: the same agreement on the real messages (skipped
 // without shared/corpus).
 func TestVerifyStreamingCorpus(t *testing.T) {
-	dir := corpusDir(t)
+	dir := testutil.CorpusDir(t)
 	names, err := filepath.Glob(filepath.Join(dir, "real", "*.eml"))
 	require.NoError(t, err)
 	for _, n := range names {

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sigillo/sigillo/envelope"
+	"github.com/sigillo/sigillo/internal/testutil"
 	"github.com/sigillo/sigillo/pec"
 	"github.com/sigillo/sigillo/pec/pectest"
 	"github.com/sigillo/sigillo/receipt"
@@ -117,8 +118,7 @@ func compareStreamed(t *testing.T, raw []byte, base *pec.Options) {
 // TestReadStreamedTestdata: on every bundled message (and with LF line ends), the
 // streaming mode gives the message Read gives.
 func TestReadStreamedTestdata(t *testing.T) {
-	dir, ok := findUp(t, filepath.Join("testdata", "messages"))
-	require.True(t, ok)
+	dir := testutil.Testdata(t, "messages")
 	names, err := filepath.Glob(filepath.Join(dir, "*", "*.eml"))
 	require.NoError(t, err)
 	require.NotEmpty(t, names)
@@ -168,7 +168,7 @@ func TestReadStreamedNested(t *testing.T) {
 // TestReadStreamedCorpus: the same agreement on the real messages (skipped without
 // shared/corpus).
 func TestReadStreamedCorpus(t *testing.T) {
-	dir := corpusDir(t)
+	dir := testutil.CorpusDir(t)
 	names, err := filepath.Glob(filepath.Join(dir, "real", "*.eml"))
 	require.NoError(t, err)
 	for _, n := range names {

@@ -1,6 +1,7 @@
 // Package testutil holds the helpers that the tests of every Sigillo package share:
 // the lookup of the real-message corpus and its MANIFEST.tsv, the openssl
-// interoperability call, and golden files. It is imported by _test.go files only.
+// interoperability call, golden files and the module's testdata directory. It is
+// imported by _test.go files only.
 //
 // The corpus (real provider messages) lives outside the module, in a directory
 // shared/corpus found by walking up from the test's package directory; tests that
@@ -106,9 +107,10 @@ func Tool(t testing.TB, name string) string {
 }
 
 // OpenSSLVerify checks that `openssl smime -verify` accepts the signed message raw
-// with the PEM certificates rootPEM as the only trust anchors, as of at. It skips
-// as [Tool] does when openssl is absent.
-func OpenSSLVerify(t testing.TB, raw, rootPEM []byte, at time.Time) {
+// with the PEM certificates rootPEM as the only trust anchors, as of at, with the
+// further options extra (such as "-purpose", "smimesign"). It skips as [Tool] does
+// when openssl is absent.
+func OpenSSLVerify(t testing.TB, raw, rootPEM []byte, at time.Time, extra ...string) {
 	t.Helper()
 	bin := Tool(t, "openssl")
 	dir := t.TempDir()
@@ -119,8 +121,9 @@ func OpenSSLVerify(t testing.TB, raw, rootPEM []byte, at time.Time) {
 	if err := os.WriteFile(ca, rootPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(bin, "smime", "-verify", "-in", msg, "-CAfile", ca,
-		"-attime", strconv.FormatInt(at.Unix(), 10), "-out", os.DevNull).CombinedOutput()
+	args := append([]string{"smime", "-verify", "-in", msg, "-CAfile", ca,
+		"-attime", strconv.FormatInt(at.Unix(), 10), "-out", os.DevNull}, extra...)
+	out, err := exec.Command(bin, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("openssl smime -verify: %v: %s", err, out)
 	}
@@ -154,4 +157,26 @@ func clip(b []byte) string {
 		return string(b[:max]) + "\n[...]"
 	}
 	return string(b)
+}
+
+// Testdata returns the module's testdata directory (the one holding trust.pem),
+// found by walking up from the current directory (the test's package directory),
+// joined with sub. It fails the test when there is none.
+func Testdata(t testing.TB, sub ...string) string {
+	t.Helper()
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		td := filepath.Join(dir, "testdata")
+		if _, err := os.Stat(filepath.Join(td, "trust.pem")); err == nil {
+			return filepath.Join(append([]string{td}, sub...)...)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("testdata/trust.pem not found above the package directory")
+		}
+		dir = parent
+	}
 }

@@ -5,10 +5,6 @@ import (
 	"crypto"
 	"fmt"
 	"net/mail"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +15,7 @@ import (
 	"github.com/sigillo/sigillo/daticert"
 	"github.com/sigillo/sigillo/envelope"
 	"github.com/sigillo/sigillo/internal/mime"
+	"github.com/sigillo/sigillo/internal/testutil"
 	"github.com/sigillo/sigillo/pec/pectest"
 	"github.com/sigillo/sigillo/receipt"
 )
@@ -79,21 +76,6 @@ func inspect(t *testing.T, raw []byte) (mail.Header, *daticert.Cert, []byte, boo
 	return m.Header, cert, carried, hashed
 }
 
-func openssl(t *testing.T, trustPEM, raw []byte, at time.Time) {
-	t.Helper()
-	path, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl not on PATH")
-	}
-	dir := t.TempDir()
-	msg, ca := filepath.Join(dir, "m.eml"), filepath.Join(dir, "trust.pem")
-	require.NoError(t, os.WriteFile(msg, raw, 0o600))
-	require.NoError(t, os.WriteFile(ca, trustPEM, 0o600))
-	out, err := exec.Command(path, "smime", "-verify", "-in", msg, "-CAfile", ca,
-		"-attime", strconv.FormatInt(at.Unix(), 10), "-out", os.DevNull).CombinedOutput()
-	require.NoError(t, err, "openssl: %s", out)
-}
-
 // checkMessage verifies m with Sigillo's verifier and openssl, classifies
 // it, and compares its daticert with the one recorded.
 func checkMessage(t *testing.T, w *pectest.World, m *pectest.Message) {
@@ -118,7 +100,7 @@ func checkMessage(t *testing.T, w *pectest.World, m *pectest.Message) {
 		cert.Date = m.Cert.Date
 		assert.Equal(t, m.Cert, cert, m.Name)
 	}
-	openssl(t, w.TrustPEM(), m.Raw, m.Time)
+	testutil.OpenSSLVerify(t, m.Raw, w.TrustPEM(), m.Time)
 }
 
 func TestSendExchange(t *testing.T) {
