@@ -1,14 +1,12 @@
 package receipt_test
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/sha1"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"flag"
-	"net/mail"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,10 +17,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sigillo/sigillo/daticert"
 	"github.com/sigillo/sigillo/envelope"
-	"github.com/sigillo/sigillo/internal/mime"
 	"github.com/sigillo/sigillo/internal/testpki"
+	"github.com/sigillo/sigillo/internal/testutil/pecmsg"
 	"github.com/sigillo/sigillo/receipt"
 )
 
@@ -130,36 +127,6 @@ func bldEvents(c *envelope.Certification) []struct {
 	}
 }
 
-// bldInspect reads back a signed message: its header, its own daticert,
-// whether it carries an original and whether that has .hash parts.
-func bldInspect(t *testing.T, raw []byte) (mail.Header, *daticert.Cert, []byte, bool) {
-	t.Helper()
-	m, err := mail.ReadMessage(bytes.NewReader(raw))
-	require.NoError(t, err)
-	var cert *daticert.Cert
-	var carried []byte
-	require.NoError(t, mime.Walk(raw, nil, func(e *mime.Entity) error {
-		switch {
-		case e.MediaType == "application/xml" && e.Header.Filename() == "daticert.xml":
-			xml, err := mime.Decode(e.Header.TransferEncoding(), e.Body.Of(raw))
-			require.NoError(t, err)
-			cert, err = daticert.Parse(xml, nil)
-			require.NoError(t, err)
-		case e.MediaType == "message/rfc822":
-			carried = e.Body.Of(raw)
-		}
-		return nil
-	}))
-	hashed := false
-	if carried != nil {
-		_ = mime.Walk(carried, nil, func(e *mime.Entity) error {
-			hashed = hashed || strings.HasSuffix(e.Header.Filename(), receipt.HashSuffix)
-			return nil
-		})
-	}
-	return m.Header, cert, carried, hashed
-}
-
 func TestBuildEveryKind(t *testing.T) {
 	c := bldCertification(t)
 	trust := envelope.NewTrust()
@@ -176,7 +143,7 @@ func TestBuildEveryKind(t *testing.T) {
 			require.Equal(t, envelope.StatusValid, rep.Status, "%v", rep.Err)
 			assert.True(t, rep.SigningTime.Equal(ev.Time), "signingTime %v, event %v", rep.SigningTime, ev.Time)
 
-			h, cert, carried, hashed := bldInspect(t, raw)
+			h, cert, carried, hashed := pecmsg.Inspect(t, raw)
 			require.NotNil(t, cert)
 
 			// Classification agrees with the kind built.

@@ -27,18 +27,41 @@ import (
 // test when there is none.
 func CorpusDir(t testing.TB, sub ...string) string {
 	t.Helper()
+	c, ok := up(t, filepath.Join("shared", "corpus"), "MANIFEST.tsv")
+	if !ok {
+		t.Skip("shared/corpus not found above the package directory: skipping the real-message tests")
+	}
+	return filepath.Join(append([]string{c}, sub...)...)
+}
+
+// Testdata returns the module's testdata directory (the one holding trust.pem),
+// found by walking up from the current directory (the test's package directory),
+// joined with sub. It fails the test when there is none.
+func Testdata(t testing.TB, sub ...string) string {
+	t.Helper()
+	td, ok := up(t, "testdata", "trust.pem")
+	if !ok {
+		t.Fatal("testdata/trust.pem not found above the package directory")
+	}
+	return filepath.Join(append([]string{td}, sub...)...)
+}
+
+// up walks up from the current directory to the first directory d holding the
+// regular file rel/marker, and returns d/rel.
+func up(t testing.TB, rel, marker string) (string, bool) {
+	t.Helper()
 	dir, err := filepath.Abs(".")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for {
-		c := filepath.Join(dir, "shared", "corpus")
-		if st, err := os.Stat(filepath.Join(c, "MANIFEST.tsv")); err == nil && !st.IsDir() {
-			return filepath.Join(append([]string{c}, sub...)...)
+		p := filepath.Join(dir, rel)
+		if st, err := os.Stat(filepath.Join(p, marker)); err == nil && !st.IsDir() {
+			return p, true
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Skip("shared/corpus not found above the package directory: skipping the real-message tests")
+			return "", false
 		}
 		dir = parent
 	}
@@ -157,26 +180,4 @@ func clip(b []byte) string {
 		return string(b[:max]) + "\n[...]"
 	}
 	return string(b)
-}
-
-// Testdata returns the module's testdata directory (the one holding trust.pem),
-// found by walking up from the current directory (the test's package directory),
-// joined with sub. It fails the test when there is none.
-func Testdata(t testing.TB, sub ...string) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		td := filepath.Join(dir, "testdata")
-		if _, err := os.Stat(filepath.Join(td, "trust.pem")); err == nil {
-			return filepath.Join(append([]string{td}, sub...)...)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("testdata/trust.pem not found above the package directory")
-		}
-		dir = parent
-	}
 }

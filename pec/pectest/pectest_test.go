@@ -1,11 +1,8 @@
 package pectest_test
 
 import (
-	"bytes"
 	"crypto"
 	"fmt"
-	"net/mail"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,8 +11,8 @@ import (
 
 	"github.com/sigillo/sigillo/daticert"
 	"github.com/sigillo/sigillo/envelope"
-	"github.com/sigillo/sigillo/internal/mime"
 	"github.com/sigillo/sigillo/internal/testutil"
+	"github.com/sigillo/sigillo/internal/testutil/pecmsg"
 	"github.com/sigillo/sigillo/pec/pectest"
 	"github.com/sigillo/sigillo/receipt"
 )
@@ -46,36 +43,6 @@ var outcomes = map[string]pectest.Outcome{
 	"fay@pec.example.org":   pectest.TimeoutAfterTakeover,
 }
 
-// inspect reads a signed message back: header, own daticert, carried
-// original, and whether that has .hash parts.
-func inspect(t *testing.T, raw []byte) (mail.Header, *daticert.Cert, []byte, bool) {
-	t.Helper()
-	m, err := mail.ReadMessage(bytes.NewReader(raw))
-	require.NoError(t, err)
-	var cert *daticert.Cert
-	var carried []byte
-	require.NoError(t, mime.Walk(raw, nil, func(e *mime.Entity) error {
-		switch {
-		case e.MediaType == "application/xml" && e.Header.Filename() == "daticert.xml":
-			xml, err := mime.Decode(e.Header.TransferEncoding(), e.Body.Of(raw))
-			require.NoError(t, err)
-			cert, err = daticert.Parse(xml, nil)
-			require.NoError(t, err)
-		case e.MediaType == "message/rfc822":
-			carried = e.Body.Of(raw)
-		}
-		return nil
-	}))
-	hashed := false
-	if carried != nil {
-		_ = mime.Walk(carried, nil, func(e *mime.Entity) error {
-			hashed = hashed || strings.HasSuffix(e.Header.Filename(), receipt.HashSuffix)
-			return nil
-		})
-	}
-	return m.Header, cert, carried, hashed
-}
-
 // checkMessage verifies m with Sigillo's verifier and openssl, classifies
 // it, and compares its daticert with the one recorded.
 func checkMessage(t *testing.T, w *pectest.World, m *pectest.Message) {
@@ -83,7 +50,7 @@ func checkMessage(t *testing.T, w *pectest.World, m *pectest.Message) {
 	rep := envelope.Verify(m.Raw, &envelope.VerifyOptions{Trust: w.Trust()})
 	require.Equal(t, envelope.StatusValid, rep.Status, "%s: %v", m.Name, rep.Err)
 	assert.True(t, rep.SigningTime.Equal(m.Time), m.Name)
-	h, cert, carried, hashed := inspect(t, m.Raw)
+	h, cert, carried, hashed := pecmsg.Inspect(t, m.Raw)
 	res := receipt.Classify(receipt.Input{Header: receipt.MapHeader(h),
 		Body: &receipt.Body{Cert: cert, Original: carried != nil, OriginalHashed: hashed}})
 	assert.Equal(t, m.Kind, res.Kind, m.Name)
@@ -158,10 +125,10 @@ func TestSendExchange(t *testing.T) {
 			assert.Equal(t, "5.1.1", ec.Cert.ExtendedErrorCode())
 
 			// Bob (To) gets the breve he asked for; Frank (Cc) a sintetica.
-			_, _, carried, hashed := inspect(t, x.Find(receipt.KindAvvenutaConsegna, "bob@pec.example.org").Raw)
+			_, _, carried, hashed := pecmsg.Inspect(t, x.Find(receipt.KindAvvenutaConsegna, "bob@pec.example.org").Raw)
 			require.NotNil(t, carried)
 			assert.True(t, hashed)
-			_, _, carried, _ = inspect(t, x.Find(receipt.KindAvvenutaConsegna, "frank@pec.example.it").Raw)
+			_, _, carried, _ = pecmsg.Inspect(t, x.Find(receipt.KindAvvenutaConsegna, "frank@pec.example.it").Raw)
 			assert.Nil(t, carried)
 			checks, err := receipt.CheckBreve(x.Find(receipt.KindAvvenutaConsegna, "bob@pec.example.org").Raw, []byte(original), nil)
 			require.NoError(t, err)
@@ -238,7 +205,7 @@ func TestAnomaly(t *testing.T) {
 	m, err := p.Anomaly([]byte("From: mallory@mail.example.com\r\nTo: bob@pec.example.org\r\nSubject: Offerta\r\n\r\nCiao\r\n"), "")
 	require.NoError(t, err)
 	checkMessage(t, w, m)
-	h, _, carried, _ := inspect(t, m.Raw)
+	h, _, carried, _ := pecmsg.Inspect(t, m.Raw)
 	assert.Equal(t, "errore", h.Get("X-Trasporto"))
 	assert.NotEmpty(t, h.Get("Message-ID"))
 	assert.Contains(t, string(carried), "Subject: Offerta")
