@@ -73,7 +73,7 @@ func TestCorpusVerify(t *testing.T) {
 				assert.NotEmpty(t, r.Provider)
 				assert.True(t, strings.HasPrefix(r.Sender, "posta-certificata@"), r.Sender)
 				require.Len(t, r.Chain, 2)
-				legacy := r.SigningTime.Before(envelope.DigitPACA1NotAfter)
+				legacy := r.SigningTime.Before(envelope.DigitPACA1NotAfter())
 				assert.Equal(t, legacy, r.Legacy, "DigitPA-era chains are legacy")
 				if legacy {
 					assert.Equal(t, "DigitPA CA1", r.Anchor)
@@ -142,7 +142,7 @@ func TestCorpusRoots(t *testing.T) {
 			r := envelope.Verify(raw, &envelope.VerifyOptions{Trust: tr})
 			require.Equal(t, envelope.StatusValid, r.Status, "err: %v", r.Err)
 			require.Len(t, r.Chain, 3)
-			legacy := r.SigningTime.Before(envelope.DigitPACA1NotAfter)
+			legacy := r.SigningTime.Before(envelope.DigitPACA1NotAfter())
 			if legacy {
 				assert.Equal(t, "Baltimore CyberTrust Root", r.Anchor)
 			} else {
