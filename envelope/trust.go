@@ -44,8 +44,8 @@ func (a *Anchor) validAt(t time.Time) bool {
 	return true
 }
 
-// SPKI SHA-256 hashes of the PEC signing CAs (shared/corpus/README.md,
-// pec-spec.md section 10.3).
+// SPKI SHA-256 hashes of the PEC signing CAs, computed from the CA certificates
+// that AgID publishes and that providers embed in their signatures.
 const (
 	// AgIDCA1SPKISHA256 identifies the key of AgID CA1, the CA of every PEC
 	// provider certificate since 2018 (issued by Actalis Authentication Root CA;

@@ -4,8 +4,9 @@
 // imported by _test.go files only.
 //
 // The corpus (real provider messages) lives outside the module, in a directory
-// shared/corpus found by walking up from the test's package directory; tests that
-// need it skip when it is absent. Real messages are never copied into the module.
+// corpus inside a directory shared, found by walking up from the test's package
+// directory; tests that need it skip when it is absent. Real messages are never
+// copied into the module.
 //
 // A test that needs an external program (openssl) skips when the program is not on
 // PATH, except when the CI environment variable is set: CI installs every such
@@ -22,14 +23,14 @@ import (
 	"time"
 )
 
-// CorpusDir returns the directory shared/corpus, found by walking up from the
-// current directory (the test's package directory), joined with sub. It skips the
+// CorpusDir returns the corpus directory (corpus inside shared), found by walking
+// up from the current directory (the test's package directory), joined with sub. It skips the
 // test when there is none.
 func CorpusDir(t testing.TB, sub ...string) string {
 	t.Helper()
 	c, ok := up(t, filepath.Join("shared", "corpus"), "MANIFEST.tsv")
 	if !ok {
-		t.Skip("shared/corpus not found above the package directory: skipping the real-message tests")
+		t.Skip("the real-message corpus (a directory corpus inside shared, with MANIFEST.tsv) is not above the package directory: skipping")
 	}
 	return filepath.Join(append([]string{c}, sub...)...)
 }
