@@ -17,6 +17,7 @@ import (
 // (never copied into this repository) and checks the values their text
 // shows.
 func TestParseCorpus(t *testing.T) {
+	t.Parallel()
 	dir := testutil.CorpusDir(t, "daticert")
 	type want struct {
 		typ        daticert.Type

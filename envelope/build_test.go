@@ -64,6 +64,7 @@ func bldTrust() *envelope.Trust {
 }
 
 func TestLegalTime(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		utc  time.Time
@@ -79,12 +80,14 @@ func TestLegalTime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			assert.Equal(t, tt.want, envelope.LegalTime(tt.utc).Format("2006-01-02 15:04:05 -0700"))
 		})
 	}
 }
 
 func TestBuildTransport(t *testing.T) {
+	t.Parallel()
 	d, err := envelope.BuildTransport([]byte(bldOriginal), bldTransportOptions())
 	require.NoError(t, err)
 	id := envelope.NewID(bldIssuer.Domain, bldTime, 7)
@@ -132,6 +135,7 @@ func TestBuildTransport(t *testing.T) {
 }
 
 func TestBuildTransportLFAndNoMessageID(t *testing.T) {
+	t.Parallel()
 	orig := "From: alice@pec.example.it\nTo: bob@pec.example.org\n\nbody\n"
 	d, err := envelope.BuildTransport([]byte(orig), bldTransportOptions())
 	require.NoError(t, err)
@@ -145,6 +149,7 @@ func TestBuildTransportLFAndNoMessageID(t *testing.T) {
 }
 
 func TestBuildTransportFormalErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		orig   string
@@ -175,6 +180,7 @@ func TestBuildTransportFormalErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			o := bldTransportOptions()
 			if tt.opts != nil {
 				tt.opts(o)
@@ -190,6 +196,7 @@ func TestBuildTransportFormalErrors(t *testing.T) {
 }
 
 func TestBuildOptionErrors(t *testing.T) {
+	t.Parallel()
 	orig := []byte("From: a@pec.example.it\r\nTo: b@pec.example.org\r\n\r\nx")
 	tests := []struct {
 		name string
@@ -212,6 +219,7 @@ func TestBuildOptionErrors(t *testing.T) {
 }
 
 func TestBuildAnomaly(t *testing.T) {
+	t.Parallel()
 	received := "Received: from mx.mail.example.com\r\n\tby mx.pec.example.org; Tue, 3 Jun 2025 09:20:00 +0200\r\n" +
 		"From: Mallory <mallory@mail.example.com>\r\nTo: bob@pec.example.org\r\nSubject: Offerta\r\n" +
 		"Message-ID: <xyz@mail.example.com>\r\n\r\nCiao\r\n"
@@ -234,6 +242,7 @@ func TestBuildAnomaly(t *testing.T) {
 }
 
 func TestBuildSignVerifyGolden(t *testing.T) {
+	t.Parallel()
 	received := "From: mallory@mail.example.com\r\nTo: bob@pec.example.org\r\nSubject: Offerta\r\nMessage-ID: <xyz@mail.example.com>\r\n\r\nCiao\r\n"
 	tests := []struct {
 		name   string
@@ -252,6 +261,7 @@ func TestBuildSignVerifyGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			d, err := tt.build()
 			require.NoError(t, err)
 			raw, err := d.Sign(bldSigner(tt.digest))

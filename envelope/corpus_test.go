@@ -52,6 +52,7 @@ func readCorpus(t *testing.T, dir, name string) []byte {
 }
 
 func TestCorpusVerify(t *testing.T) {
+	t.Parallel()
 	dir := testutil.CorpusDir(t)
 	entries := readManifest(t, dir)
 	require.NotEmpty(t, entries)
@@ -117,6 +118,7 @@ func TestCorpusVerify(t *testing.T) {
 // instead of the built-in key anchors: Actalis (through the AgID CA1 embedded in
 // each signature) and Baltimore (through DigitPA CA1, SHA-1 signed).
 func TestCorpusRoots(t *testing.T) {
+	t.Parallel()
 	dir := testutil.CorpusDir(t)
 	tr := envelope.NewTrust()
 	for _, f := range []string{"Actalis_Authentication_Root_CA.pem", "Baltimore_CyberTrust_Root.pem"} {
@@ -138,6 +140,7 @@ func TestCorpusRoots(t *testing.T) {
 			continue
 		}
 		t.Run(e.File, func(t *testing.T) {
+			t.Parallel()
 			raw := readCorpus(t, dir, e.File)
 			r := envelope.Verify(raw, &envelope.VerifyOptions{Trust: tr})
 			require.Equal(t, envelope.StatusValid, r.Status, "err: %v", r.Err)
@@ -164,6 +167,7 @@ func TestCorpusRoots(t *testing.T) {
 // TestCorpusDigitPACutoff: a DigitPA-era message evaluated after 2018-01-14 fails on
 // the anchor window, with the default trust.
 func TestCorpusDigitPACutoff(t *testing.T) {
+	t.Parallel()
 	dir := testutil.CorpusDir(t)
 	raw := readCorpus(t, dir, "aruba-2015-accettazione-1.eml")
 	r := envelope.Verify(raw, &envelope.VerifyOptions{At: time.Date(2018, 2, 1, 0, 0, 0, 0, time.UTC)})
@@ -175,6 +179,7 @@ func TestCorpusDigitPACutoff(t *testing.T) {
 // one message give the same canonical signed entity, the entity offsets point at
 // the transmitted bytes, and nothing is copied for CRLF input.
 func TestCorpusSlicing(t *testing.T) {
+	t.Parallel()
 	dir := testutil.CorpusDir(t)
 	for _, pair := range [][2]string{
 		{"aruba-2014-accettazione-1-crlf.eml", "aruba-2014-accettazione-1-lf.eml"},

@@ -17,6 +17,7 @@ import (
 )
 
 func TestSignRoundTrip(t *testing.T) {
+	t.Parallel()
 	w := world()
 	ec := w.CA.NewProvider("EC PEC S.p.A.", "posta-certificata@pec.ec.example.it", testpki.KeyECDSAP256(0))
 	p384 := w.CA.NewProvider("EC PEC S.p.A.", "posta-certificata@pec.ec.example.it", testpki.KeyECDSAP384())
@@ -57,6 +58,7 @@ func TestSignRoundTrip(t *testing.T) {
 }
 
 func TestSignOutput(t *testing.T) {
+	t.Parallel()
 	w := world()
 	s := &envelope.Signer{Cert: w.Provider.Cert, Chain: []*x509.Certificate{w.CA.Cert}, Key: w.Provider.Key}
 	entity := pecEntity(signTime)
@@ -90,6 +92,7 @@ func TestSignOutput(t *testing.T) {
 }
 
 func TestSignErrors(t *testing.T) {
+	t.Parallel()
 	w := world()
 	s := &envelope.Signer{Cert: w.Provider.Cert, Key: w.Provider.Key}
 	entity := pecEntity(signTime)
@@ -110,6 +113,7 @@ func TestSignErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			sb, err := envelope.Sign(tc.entity, tc.s, tc.opts)
 			require.ErrorIs(t, err, envelope.ErrSign)
 			assert.Nil(t, sb)
@@ -120,6 +124,7 @@ func TestSignErrors(t *testing.T) {
 // TestSignOpenSSL checks that openssl accepts what Sign produces, for each digest
 // and key type, at the signing time (skipped when openssl is not on PATH).
 func TestSignOpenSSL(t *testing.T) {
+	t.Parallel()
 	w := world()
 	ec := w.CA.NewProvider("EC PEC S.p.A.", "posta-certificata@pec.ec.example.it", testpki.KeyECDSAP256(0))
 	for _, tc := range []struct {
@@ -134,6 +139,7 @@ func TestSignOpenSSL(t *testing.T) {
 		{"ecdsa-sha256", ec, crypto.SHA256},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			raw := build(t, msg{id: tc.id, digest: tc.digest, legacy: tc.digest == crypto.SHA1})
 			testutil.OpenSSLVerify(t, raw, w.Root.PEM(), signTime, "-purpose", "smimesign")
 		})

@@ -426,9 +426,11 @@ func verifyCases(t *testing.T) []verifyCase {
 }
 
 func TestVerifyCases(t *testing.T) {
+	t.Parallel()
 	w := world()
 	for _, tc := range verifyCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			raw := tc.raw(t)
 			o := &envelope.VerifyOptions{Trust: trustRoot(w)}
 			if tc.opts != nil {

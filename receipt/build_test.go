@@ -128,11 +128,13 @@ func bldEvents(c *envelope.Certification) []struct {
 }
 
 func TestBuildEveryKind(t *testing.T) {
+	t.Parallel()
 	c := bldCertification(t)
 	trust := envelope.NewTrust()
 	trust.AddCert(testpki.Default().Root.Cert)
 	for _, tt := range bldEvents(c) {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			ev := tt.ev
 			d, err := receipt.Build(&ev)
 			require.NoError(t, err)
@@ -208,6 +210,7 @@ func TestBuildEveryKind(t *testing.T) {
 }
 
 func TestBuildSHA1(t *testing.T) {
+	t.Parallel()
 	c := bldCertification(t)
 	d, err := receipt.Build(&receipt.Event{Kind: receipt.KindAccettazione, Issuer: bldSenderProv, Time: bldT0, About: c.Cert})
 	require.NoError(t, err)
@@ -225,6 +228,7 @@ func TestBuildSHA1(t *testing.T) {
 }
 
 func TestBuildErrors(t *testing.T) {
+	t.Parallel()
 	c := bldCertification(t)
 	base := receipt.Event{Issuer: bldRecipProv, Time: bldT0, About: c.Cert}
 	tests := []struct {
@@ -262,6 +266,7 @@ func TestBuildErrors(t *testing.T) {
 }
 
 func TestBuildNonASCIISubject(t *testing.T) {
+	t.Parallel()
 	c := bldCertification(t)
 	about := *c.Cert
 	about.Subject = "Città – offerta n° 12 con un oggetto molto lungo che deve essere piegato su più righe"
@@ -275,11 +280,13 @@ func TestBuildNonASCIISubject(t *testing.T) {
 }
 
 func TestEnvelopePrefixesAgree(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, receipt.StandardSubjectPrefix(receipt.KindPostaCertificata, false), envelope.SubjectPrefixTransport)
 	assert.Equal(t, receipt.StandardSubjectPrefix(receipt.KindAnomalia, false), envelope.SubjectPrefixAnomaly)
 }
 
 func TestBreve(t *testing.T) {
+	t.Parallel()
 	orig := []byte(bldOriginal)
 	b, err := receipt.Breve(orig, nil)
 	require.NoError(t, err)
@@ -305,6 +312,7 @@ func TestBreve(t *testing.T) {
 }
 
 func TestBreveSpecialCases(t *testing.T) {
+	t.Parallel()
 	t.Run("pkcs7-mime untouched", func(t *testing.T) {
 		in := []byte("From: a@b.it\r\nContent-Type: application/pkcs7-mime; name=\"smime.p7m\"\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\r\n")
 		out, err := receipt.Breve(in, nil)
@@ -339,6 +347,7 @@ func TestBreveSpecialCases(t *testing.T) {
 }
 
 func TestCheckBreve(t *testing.T) {
+	t.Parallel()
 	c := bldCertification(t)
 	d, err := receipt.Build(&receipt.Event{Kind: receipt.KindAvvenutaConsegna, Issuer: bldRecipProv, Time: bldT0, About: c.Cert,
 		Original: c.Postacert, Recipient: "bob@pec.example.org", Form: receipt.FormBreve})

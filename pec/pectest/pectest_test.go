@@ -71,8 +71,10 @@ func checkMessage(t *testing.T, w *pectest.World, m *pectest.Message) {
 }
 
 func TestSendExchange(t *testing.T) {
+	t.Parallel()
 	for _, digest := range []crypto.Hash{crypto.SHA256, crypto.SHA1} {
 		t.Run(digest.String(), func(t *testing.T) {
+			t.Parallel()
 			w, p := newWorld(&pectest.Options{Digest: digest})
 			x, err := p.Send([]byte(original), &pectest.SendOptions{Outcomes: outcomes})
 			require.NoError(t, err)
@@ -148,6 +150,7 @@ func TestSendExchange(t *testing.T) {
 }
 
 func TestSendDeterministic(t *testing.T) {
+	t.Parallel()
 	_, p1 := newWorld(nil)
 	_, p2 := newWorld(nil)
 	x1, err := p1.Send([]byte(original), &pectest.SendOptions{Outcomes: outcomes})
@@ -166,6 +169,7 @@ func TestSendDeterministic(t *testing.T) {
 }
 
 func TestSendNotAccepted(t *testing.T) {
+	t.Parallel()
 	w, p := newWorld(nil)
 	tests := []struct {
 		name  string
@@ -180,6 +184,7 @@ func TestSendNotAccepted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			x, err := p.Send([]byte(tt.orig), tt.opts)
 			require.NoError(t, err)
 			assert.False(t, x.Accepted)
@@ -194,12 +199,14 @@ func TestSendNotAccepted(t *testing.T) {
 }
 
 func TestSendUnknownOutcome(t *testing.T) {
+	t.Parallel()
 	_, p := newWorld(nil)
 	_, err := p.Send([]byte(original), &pectest.SendOptions{Outcomes: map[string]pectest.Outcome{"bob@pec.example.org": "lost"}})
 	require.ErrorIs(t, err, pectest.ErrUnknownOutcome)
 }
 
 func TestAnomaly(t *testing.T) {
+	t.Parallel()
 	w, _ := newWorld(nil)
 	p := w.Providers()[1]
 	m, err := p.Anomaly([]byte("From: mallory@mail.example.com\r\nTo: bob@pec.example.org\r\nSubject: Offerta\r\n\r\nCiao\r\n"), "")
@@ -212,6 +219,7 @@ func TestAnomaly(t *testing.T) {
 }
 
 func TestProviderFor(t *testing.T) {
+	t.Parallel()
 	w := pectest.NewWorld(nil)
 	p := w.NewProvider("Example PEC S.p.A.", "pec.example.it", "legal.example.it")
 	assert.Same(t, p, w.ProviderFor("x@LEGAL.example.it"))
