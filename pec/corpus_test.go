@@ -48,11 +48,13 @@ func manifestKind(messageType string) receipt.Kind {
 // MANIFEST.tsv states, the signature status its history implies, certification, and
 // the daticert values against the decoded daticert/*.xml.
 func TestReadCorpus(t *testing.T) {
+	t.Parallel()
 	dir := testutil.CorpusDir(t)
 	entries := readManifest(t, dir)
 	require.Len(t, entries, 21)
 	for _, e := range entries {
 		t.Run(e.file, func(t *testing.T) {
+			t.Parallel()
 			raw, err := os.ReadFile(filepath.Join(dir, "real", e.file))
 			require.NoError(t, err)
 			sum := sha256.Sum256(raw)
@@ -105,6 +107,7 @@ func TestReadCorpus(t *testing.T) {
 
 // TestReadCorpusDetails pins values of a few real messages.
 func TestReadCorpusDetails(t *testing.T) {
+	t.Parallel()
 	dir := testutil.CorpusDir(t)
 	read := func(name string) *pec.Message {
 		m, err := pec.ReadFile(filepath.Join(dir, "real", name), nil)
