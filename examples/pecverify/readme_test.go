@@ -1,18 +1,16 @@
 package main
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sigillo/sigillo/internal/testutil"
 )
 
 // The README's reason-code table lists exactly the envelope Code* constants (the
@@ -20,35 +18,9 @@ import (
 // code fails here until the README lists it.
 func TestREADMEReasonCodes(t *testing.T) {
 	t.Parallel()
-	fset := token.NewFileSet()
-	names, err := filepath.Glob(filepath.Join("..", "..", "envelope", "*.go"))
-	require.NoError(t, err)
 	var want []string
-	for _, name := range names {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		require.NoError(t, err)
-		for _, d := range f.Decls {
-			g, ok := d.(*ast.GenDecl)
-			if !ok || g.Tok != token.CONST {
-				continue
-			}
-			for _, sp := range g.Specs {
-				vs := sp.(*ast.ValueSpec)
-				for i, n := range vs.Names {
-					if !n.IsExported() || !strings.HasPrefix(n.Name, "Code") || i >= len(vs.Values) {
-						continue
-					}
-					if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-						v, err := strconv.Unquote(lit.Value)
-						require.NoError(t, err)
-						want = append(want, v)
-					}
-				}
-			}
-		}
+	for _, v := range testutil.StringConsts(t, filepath.Join("..", "..", "envelope"), nil, "Code") {
+		want = append(want, v)
 	}
 	require.NotEmpty(t, want)
 

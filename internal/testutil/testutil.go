@@ -1,7 +1,8 @@
 // Package testutil holds the helpers that the tests of every Sigillo package share:
 // the lookup of the real-message corpus and its MANIFEST.tsv, the openssl
-// interoperability call, golden files and the module's testdata directory. It is
-// imported by _test.go files only.
+// interoperability call, golden files, the module's testdata directory, and the
+// exported string constants of a package read from its sources. It is imported by
+// _test.go files only.
 //
 // The corpus (real provider messages) lives outside the module, in a directory
 // corpus inside a directory shared, found by walking up from the test's package
