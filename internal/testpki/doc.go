@@ -37,4 +37,9 @@
 //
 // Options change any of these (key, validity, SHA-1 certificate signature, key usage,
 // EKU, SAN, serial, name constraints).
+//
+// # Limits
+//
+// None: the input is the test's own, and keys come from a fixed embedded set
+// (loaded once and cached for the process).
 package testpki
