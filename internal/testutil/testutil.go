@@ -25,15 +25,26 @@ import (
 )
 
 // CorpusDir returns the corpus directory (corpus inside shared), found by walking
-// up from the current directory (the test's package directory), joined with sub. It skips the
-// test when there is none.
+// up from the current directory (the test's package directory), joined with sub.
+// It skips the test when there is none.
 func CorpusDir(t testing.TB, sub ...string) string {
 	t.Helper()
-	c, ok := up(t, filepath.Join("shared", "corpus"), "MANIFEST.tsv")
+	c, ok := FindCorpus(t, sub...)
 	if !ok {
 		t.Skip("the real-message corpus (a directory corpus inside shared, with MANIFEST.tsv) is not above the package directory: skipping")
 	}
-	return filepath.Join(append([]string{c}, sub...)...)
+	return c
+}
+
+// FindCorpus is [CorpusDir] for callers that go on without the corpus, such as
+// fuzz targets seeding from it: it reports false instead of skipping.
+func FindCorpus(t testing.TB, sub ...string) (string, bool) {
+	t.Helper()
+	c, ok := up(t, filepath.Join("shared", "corpus"), "MANIFEST.tsv")
+	if !ok {
+		return "", false
+	}
+	return filepath.Join(append([]string{c}, sub...)...), true
 }
 
 // Testdata returns the module's testdata directory (the one holding trust.pem),
