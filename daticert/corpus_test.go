@@ -10,13 +10,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sigillo/sigillo/daticert"
+	"github.com/sigillo/sigillo/internal/testutil"
 )
 
 // TestParseCorpus parses the real daticert.xml files of the shared corpus
 // (never copied into this repository) and checks the values their text
 // shows.
 func TestParseCorpus(t *testing.T) {
-	dir := corpusDir(t, "daticert")
+	t.Parallel()
+	dir := testutil.CorpusDir(t, "daticert")
 	type want struct {
 		typ        daticert.Type
 		sender     string

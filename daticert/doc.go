@@ -104,8 +104,9 @@
 //     matching MsgID, Subject set without HasSubject.
 //
 // The presence matrix (R required, O optional, - an error when present),
-// from pec-spec §6.3. Its uncertain entries ("[?]", "[impl]") are optional
-// here, and ricevuta in accettazione is optional because its absence is
+// from the DTD of the DM 2 novembre 2005 annex (RFC 6109 section 4), its
+// semantics and what real providers emit. Its uncertain entries ("[?]",
+// "[impl]") are optional here, and ricevuta in accettazione is optional because its absence is
 // only observed at one provider:
 //
 //	tipo                       ricevuta consegna ricezione errore-esteso

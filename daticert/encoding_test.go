@@ -12,6 +12,7 @@ import (
 )
 
 func TestParseEncodings(t *testing.T) {
+	t.Parallel()
 	const latin1Subject = "Perché è già così: àèìòù ÀÉ ç ñ ü «ok» °"
 	const cp1252Subject = "Fattura da 100 € – “saldo” ‘finale’ … Œ š ™"
 	// withDecl returns baseDoc with the given XML declaration and subject,
@@ -71,6 +72,7 @@ func TestParseEncodings(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			c, err := daticert.Parse(tc.data, nil)
 			assert.Nil(t, c)
 			require.ErrorIs(t, err, daticert.ErrEncoding)

@@ -26,26 +26,6 @@ func readFile(t testing.TB, name string) []byte {
 	return b
 }
 
-// corpusDir walks up from the package directory to the first directory
-// holding shared/corpus and returns shared/corpus/<sub>, skipping the test
-// when there is none.
-func corpusDir(t *testing.T, sub string) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	require.NoError(t, err)
-	for {
-		c := filepath.Join(dir, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return filepath.Join(c, sub)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/corpus not found above the package directory; skipping corpus tests")
-		}
-		dir = parent
-	}
-}
-
 // mustParse parses data with default options and clears Raw.
 func mustParse(t testing.TB, data []byte) *daticert.Cert {
 	t.Helper()

@@ -27,6 +27,7 @@ func withElements(base string, n int) string {
 }
 
 func TestParseLimits(t *testing.T) {
+	t.Parallel()
 	base := baseDoc(t)
 	padTo := func(n int) string { return base + strings.Repeat(" ", n-len(base)) }
 	tests := []struct {
@@ -57,6 +58,7 @@ func TestParseLimits(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			c, err := daticert.Parse([]byte(tc.doc), tc.opts)
 			if tc.err == nil {
 				require.NoError(t, err)
@@ -75,6 +77,7 @@ func TestParseLimits(t *testing.T) {
 }
 
 func TestParseOptionsNotModified(t *testing.T) {
+	t.Parallel()
 	opts := &daticert.ParseOptions{}
 	_, err := daticert.Parse([]byte(baseDoc(t)), opts)
 	require.NoError(t, err)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestMarshalGolden(t *testing.T) {
+	t.Parallel()
 	c := mustParse(t, readFile(t, "spec/a-posta-certificata.xml"))
 	got, err := c.Marshal()
 	require.NoError(t, err)
@@ -46,6 +47,7 @@ func TestMarshalGolden(t *testing.T) {
 }
 
 func TestMarshalAllElements(t *testing.T) {
+	t.Parallel()
 	c := validCert()
 	c.Type = daticert.TypePresaInCarico
 	c.Receipt, c.Delivery = "", ""
@@ -62,6 +64,7 @@ func TestMarshalAllElements(t *testing.T) {
 // TestMarshalRoundTrip checks Parse(Marshal(c)) == c for valid certificates
 // of every type and for awkward values.
 func TestMarshalRoundTrip(t *testing.T) {
+	t.Parallel()
 	edit := func(f func(c *daticert.Cert)) *daticert.Cert {
 		c := validCert()
 		f(c)
@@ -129,6 +132,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 	}
 	for name, c := range tests {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			require.NoError(t, c.Validate())
 			out, err := c.Marshal()
 			require.NoError(t, err)
@@ -142,6 +146,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 // msgid, the attribute defaults, an oggetto without HasSubject, and
 // fractions of a second.
 func TestMarshalNormalises(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		edit  func(c *daticert.Cert)
@@ -195,6 +200,7 @@ func TestMarshalNormalises(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			c := validCert()
 			tc.edit(c)
 			out, err := c.Marshal()
@@ -205,6 +211,7 @@ func TestMarshalNormalises(t *testing.T) {
 }
 
 func TestMarshalInvalid(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		edit  func(c *daticert.Cert)
@@ -237,6 +244,7 @@ func TestMarshalInvalid(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			c := validCert()
 			tc.edit(c)
 			out, err := c.Marshal()

@@ -56,6 +56,7 @@ func insertLine(doc string, n int, s string) string {
 }
 
 func TestParseErrors(t *testing.T) {
+	t.Parallel()
 	base := baseDoc(t)
 	repl := func(old, new string) string {
 		require.Contains(t, base, old)
@@ -140,6 +141,7 @@ func TestParseErrors(t *testing.T) {
 
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			c, err := daticert.Parse([]byte(tc.doc), nil)
 			require.Error(t, err)
 			assert.Nil(t, c)
@@ -153,6 +155,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseEntities(t *testing.T) {
+	t.Parallel()
 	const laughs = `<?xml version="1.0"?>
 <!DOCTYPE postacert [
  <!ENTITY lol "lol">
@@ -188,6 +191,7 @@ func TestParseEntities(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			c, err := daticert.Parse([]byte(tc.doc), nil)
 			assert.Nil(t, c)
 			require.ErrorIs(t, err, daticert.ErrEntity)
@@ -199,6 +203,7 @@ func TestParseEntities(t *testing.T) {
 }
 
 func TestParseLenient(t *testing.T) {
+	t.Parallel()
 	base := baseDoc(t)
 	repl := func(doc, old, new string) string {
 		require.Contains(t, doc, old)
@@ -302,6 +307,7 @@ func TestParseLenient(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			w := validCert()
 			if tc.edit != nil {
 				tc.edit(w)
@@ -313,6 +319,7 @@ func TestParseLenient(t *testing.T) {
 }
 
 func TestParseKnown(t *testing.T) {
+	t.Parallel()
 	c := mustParse(t, []byte(strings.NewReplacer(
 		`tipo="avvenuta-consegna"`, `tipo="errore"`,
 		`errore="nessuno"`, `errore="boh"`,
@@ -344,6 +351,7 @@ func TestParseKnown(t *testing.T) {
 // TestParseLines checks the line numbers of errors in documents whose
 // layout differs from Marshal's.
 func TestParseLines(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		doc  string
@@ -359,6 +367,7 @@ func TestParseLines(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			_, err := daticert.Parse([]byte(tc.doc), nil)
 			require.ErrorIs(t, err, daticert.ErrMissing)
 			var pe *daticert.ParseError
@@ -370,6 +379,7 @@ func TestParseLines(t *testing.T) {
 }
 
 func TestExtendedErrorCode(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"5.1.1 - Aruba Pec S.p.A. - indirizzo non valido": "5.1.1",
 		"5.4.1 - messaggio non consegnato entro 24 ore":   "5.4.1",

@@ -82,8 +82,10 @@ func specCases() []specCase {
 // TestParseSpecExamples parses the ten examples of pec-spec §6.5 and checks
 // every field, that they validate, and that they round-trip.
 func TestParseSpecExamples(t *testing.T) {
+	t.Parallel()
 	for _, tc := range specCases() {
 		t.Run(tc.file, func(t *testing.T) {
+			t.Parallel()
 			got := mustParse(t, readFile(t, "spec/"+tc.file))
 			assert.Equal(t, tc.want, got)
 			assert.True(t, got.Date.Equal(tc.want.Date))

@@ -15,7 +15,7 @@ const (
 	required
 )
 
-// rules is the presence matrix of pec-spec §6.3 as enforced by Validate,
+// rules is the presence matrix (see the package doc) as enforced by Validate,
 // plus the errore values each type admits.
 type rules struct {
 	ricevuta, consegna, ricezione, erroreEsteso presence

@@ -21,6 +21,7 @@ func asType(typ daticert.Type, errore daticert.ErrorCode) func(c *daticert.Cert)
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	type p struct {
 		field string
 		rule  daticert.Rule
@@ -170,6 +171,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			c := validCert()
 			tc.edit(c)
 			err := c.Validate()
@@ -198,6 +200,7 @@ func TestValidate(t *testing.T) {
 // TestValidateReportsEverything checks that Validate does not stop at the
 // first problem.
 func TestValidateReportsEverything(t *testing.T) {
+	t.Parallel()
 	var c daticert.Cert
 	err := c.Validate()
 	var ve *daticert.ValidationError

@@ -7,10 +7,7 @@ import (
 	"encoding/base64"
 	"flag"
 	"net/mail"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +18,7 @@ import (
 	"github.com/sigillo/sigillo/daticert"
 	"github.com/sigillo/sigillo/envelope"
 	"github.com/sigillo/sigillo/internal/testpki"
+	"github.com/sigillo/sigillo/internal/testutil"
 )
 
 var bldUpdate = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -66,6 +64,7 @@ func bldTrust() *envelope.Trust {
 }
 
 func TestLegalTime(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		utc  time.Time
@@ -81,12 +80,14 @@ func TestLegalTime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			assert.Equal(t, tt.want, envelope.LegalTime(tt.utc).Format("2006-01-02 15:04:05 -0700"))
 		})
 	}
 }
 
 func TestBuildTransport(t *testing.T) {
+	t.Parallel()
 	d, err := envelope.BuildTransport([]byte(bldOriginal), bldTransportOptions())
 	require.NoError(t, err)
 	id := envelope.NewID(bldIssuer.Domain, bldTime, 7)
@@ -134,6 +135,7 @@ func TestBuildTransport(t *testing.T) {
 }
 
 func TestBuildTransportLFAndNoMessageID(t *testing.T) {
+	t.Parallel()
 	orig := "From: alice@pec.example.it\nTo: bob@pec.example.org\n\nbody\n"
 	d, err := envelope.BuildTransport([]byte(orig), bldTransportOptions())
 	require.NoError(t, err)
@@ -147,6 +149,7 @@ func TestBuildTransportLFAndNoMessageID(t *testing.T) {
 }
 
 func TestBuildTransportFormalErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		orig   string
@@ -177,6 +180,7 @@ func TestBuildTransportFormalErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			o := bldTransportOptions()
 			if tt.opts != nil {
 				tt.opts(o)
@@ -192,6 +196,7 @@ func TestBuildTransportFormalErrors(t *testing.T) {
 }
 
 func TestBuildOptionErrors(t *testing.T) {
+	t.Parallel()
 	orig := []byte("From: a@pec.example.it\r\nTo: b@pec.example.org\r\n\r\nx")
 	tests := []struct {
 		name string
@@ -214,6 +219,7 @@ func TestBuildOptionErrors(t *testing.T) {
 }
 
 func TestBuildAnomaly(t *testing.T) {
+	t.Parallel()
 	received := "Received: from mx.mail.example.com\r\n\tby mx.pec.example.org; Tue, 3 Jun 2025 09:20:00 +0200\r\n" +
 		"From: Mallory <mallory@mail.example.com>\r\nTo: bob@pec.example.org\r\nSubject: Offerta\r\n" +
 		"Message-ID: <xyz@mail.example.com>\r\n\r\nCiao\r\n"
@@ -235,24 +241,8 @@ func TestBuildAnomaly(t *testing.T) {
 	assert.NotContains(t, string(d.Content), "daticert.xml\"")
 }
 
-// bldOpenSSL verifies raw with openssl smime against the test root at the
-// given time; it skips when openssl is not on PATH.
-func bldOpenSSL(t *testing.T, raw []byte, at time.Time) {
-	t.Helper()
-	path, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl not on PATH")
-	}
-	dir := t.TempDir()
-	msg, ca := filepath.Join(dir, "m.eml"), filepath.Join(dir, "root.pem")
-	require.NoError(t, os.WriteFile(msg, raw, 0o600))
-	require.NoError(t, os.WriteFile(ca, testpki.Default().Root.PEM(), 0o600))
-	out, err := exec.Command(path, "smime", "-verify", "-in", msg, "-CAfile", ca,
-		"-attime", strconv.FormatInt(at.Unix(), 10), "-out", os.DevNull).CombinedOutput()
-	require.NoError(t, err, "openssl: %s", out)
-}
-
 func TestBuildSignVerifyGolden(t *testing.T) {
+	t.Parallel()
 	received := "From: mallory@mail.example.com\r\nTo: bob@pec.example.org\r\nSubject: Offerta\r\nMessage-ID: <xyz@mail.example.com>\r\n\r\nCiao\r\n"
 	tests := []struct {
 		name   string
@@ -271,6 +261,7 @@ func TestBuildSignVerifyGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			d, err := tt.build()
 			require.NoError(t, err)
 			raw, err := d.Sign(bldSigner(tt.digest))
@@ -309,8 +300,8 @@ func TestBuildSignVerifyGolden(t *testing.T) {
 				assert.Equal(t, d.Cert, c)
 			}
 
-			bldOpenSSL(t, raw, d.Time)
-			bldGolden(t, filepath.Join("testdata", "golden", tt.name+".eml"), raw)
+			testutil.OpenSSLVerify(t, raw, testpki.Default().Root.PEM(), d.Time)
+			testutil.Golden(t, filepath.Join("testdata", "golden", tt.name+".eml"), raw, *bldUpdate)
 		})
 	}
 }
@@ -324,18 +315,6 @@ func bldPart(t *testing.T, raw []byte, name string) []byte {
 	start := bytes.Index(rest, []byte("\r\n\r\n")) + 4
 	end := bytes.Index(rest[start:], []byte("\r\n--"))
 	return bldDecode(t, rest[start:start+end])
-}
-
-func bldGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *bldUpdate {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create the golden files")
-	assert.Equal(t, string(want), string(got), "golden file %s differs (run go test -update after checking the change)", path)
 }
 
 func FuzzBuildTransport(f *testing.F) {

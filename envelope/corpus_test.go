@@ -1,7 +1,6 @@
 package envelope_test
 
 import (
-	"bufio"
 	"bytes"
 	"crypto"
 	"crypto/x509"
@@ -16,28 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sigillo/sigillo/envelope"
+	"github.com/sigillo/sigillo/internal/testutil"
 )
-
-// corpusDir walks up from the package directory to find shared/corpus, and skips
-// the test when it is absent (a clone without the corpus beside it).
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		c := filepath.Join(dir, "shared", "corpus")
-		if st, err := os.Stat(filepath.Join(c, "MANIFEST.tsv")); err == nil && !st.IsDir() {
-			return c
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/corpus not found above the package directory; skipping real-message tests")
-		}
-		dir = parent
-	}
-}
 
 // corpusEntry is one MANIFEST.tsv row, reduced to what the tests need.
 type corpusEntry struct {
@@ -54,35 +33,9 @@ func (e corpusEntry) anonymised() bool {
 
 func readManifest(t testing.TB, dir string) []corpusEntry {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "MANIFEST.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	var cols map[string]int
 	var out []corpusEntry
-	for sc.Scan() {
-		fields := strings.Split(sc.Text(), "\t")
-		if cols == nil {
-			cols = map[string]int{}
-			for i, c := range fields {
-				cols[c] = i
-			}
-			continue
-		}
-		get := func(name string) string {
-			i, ok := cols[name]
-			if !ok || i >= len(fields) {
-				return ""
-			}
-			return fields[i]
-		}
-		out = append(out, corpusEntry{File: get("filename"), Integrity: get("integrity_noverify"), Edited: get("anonymised_or_edited")})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	for _, r := range testutil.Manifest(t, dir, "integrity_noverify", "anonymised_or_edited") {
+		out = append(out, corpusEntry{File: r.File(), Integrity: r["integrity_noverify"], Edited: r["anonymised_or_edited"]})
 	}
 	return out
 }
@@ -99,7 +52,8 @@ func readCorpus(t *testing.T, dir, name string) []byte {
 }
 
 func TestCorpusVerify(t *testing.T) {
-	dir := corpusDir(t)
+	t.Parallel()
+	dir := testutil.CorpusDir(t)
 	entries := readManifest(t, dir)
 	require.NotEmpty(t, entries)
 	var intact, altered, anon int
@@ -120,7 +74,7 @@ func TestCorpusVerify(t *testing.T) {
 				assert.NotEmpty(t, r.Provider)
 				assert.True(t, strings.HasPrefix(r.Sender, "posta-certificata@"), r.Sender)
 				require.Len(t, r.Chain, 2)
-				legacy := r.SigningTime.Before(envelope.DigitPACA1NotAfter)
+				legacy := r.SigningTime.Before(envelope.DigitPACA1NotAfter())
 				assert.Equal(t, legacy, r.Legacy, "DigitPA-era chains are legacy")
 				if legacy {
 					assert.Equal(t, "DigitPA CA1", r.Anchor)
@@ -164,7 +118,8 @@ func TestCorpusVerify(t *testing.T) {
 // instead of the built-in key anchors: Actalis (through the AgID CA1 embedded in
 // each signature) and Baltimore (through DigitPA CA1, SHA-1 signed).
 func TestCorpusRoots(t *testing.T) {
-	dir := corpusDir(t)
+	t.Parallel()
+	dir := testutil.CorpusDir(t)
 	tr := envelope.NewTrust()
 	for _, f := range []string{"Actalis_Authentication_Root_CA.pem", "Baltimore_CyberTrust_Root.pem"} {
 		b, err := os.ReadFile(filepath.Join(dir, "trust", f))
@@ -185,11 +140,12 @@ func TestCorpusRoots(t *testing.T) {
 			continue
 		}
 		t.Run(e.File, func(t *testing.T) {
+			t.Parallel()
 			raw := readCorpus(t, dir, e.File)
 			r := envelope.Verify(raw, &envelope.VerifyOptions{Trust: tr})
 			require.Equal(t, envelope.StatusValid, r.Status, "err: %v", r.Err)
 			require.Len(t, r.Chain, 3)
-			legacy := r.SigningTime.Before(envelope.DigitPACA1NotAfter)
+			legacy := r.SigningTime.Before(envelope.DigitPACA1NotAfter())
 			if legacy {
 				assert.Equal(t, "Baltimore CyberTrust Root", r.Anchor)
 			} else {
@@ -211,7 +167,8 @@ func TestCorpusRoots(t *testing.T) {
 // TestCorpusDigitPACutoff: a DigitPA-era message evaluated after 2018-01-14 fails on
 // the anchor window, with the default trust.
 func TestCorpusDigitPACutoff(t *testing.T) {
-	dir := corpusDir(t)
+	t.Parallel()
+	dir := testutil.CorpusDir(t)
 	raw := readCorpus(t, dir, "aruba-2015-accettazione-1.eml")
 	r := envelope.Verify(raw, &envelope.VerifyOptions{At: time.Date(2018, 2, 1, 0, 0, 0, 0, time.UTC)})
 	assert.Equal(t, envelope.StatusUntrusted, r.Status)
@@ -222,7 +179,8 @@ func TestCorpusDigitPACutoff(t *testing.T) {
 // one message give the same canonical signed entity, the entity offsets point at
 // the transmitted bytes, and nothing is copied for CRLF input.
 func TestCorpusSlicing(t *testing.T) {
-	dir := corpusDir(t)
+	t.Parallel()
+	dir := testutil.CorpusDir(t)
 	for _, pair := range [][2]string{
 		{"aruba-2014-accettazione-1-crlf.eml", "aruba-2014-accettazione-1-lf.eml"},
 		{"aruba-2014-avvenuta-consegna-1-crlf.eml", "aruba-2014-avvenuta-consegna-1-lf.eml"},

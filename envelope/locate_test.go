@@ -10,6 +10,7 @@ import (
 )
 
 func TestLocate(t *testing.T) {
+	t.Parallel()
 	const sigPart = "Content-Type: application/x-pkcs7-signature; name=\"smime.p7s\"\r\nContent-Transfer-Encoding: base64\r\n\r\nMIIB\r\n"
 	tests := []struct {
 		name     string
@@ -55,6 +56,7 @@ func TestLocate(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			raw := []byte(tc.raw)
 			s, err := envelope.Locate(raw, nil)
 			if tc.wantErr != nil {
@@ -75,6 +77,7 @@ func TestLocate(t *testing.T) {
 }
 
 func TestLocateLimits(t *testing.T) {
+	t.Parallel()
 	raw := build(t, msg{})
 	_, err := envelope.Locate(raw, &envelope.LocateOptions{Limits: envelope.Limits{MaxMessageBytes: int64(len(raw))}})
 	require.NoError(t, err, "at the limit")

@@ -330,11 +330,11 @@ func checkLegacyEra(res *pathResult, signingTime, at time.Time) *VerifyError {
 	if t.IsZero() {
 		t = at
 	}
-	if !t.After(DigitPACA1NotAfter) {
+	if !t.After(DigitPACA1NotAfter()) {
 		return nil
 	}
 	return verr(ErrLegacyCryptoOutOfEra, res.chain[0], "%s, on a signature of %s (accepted up to %s)",
-		strings.Join(res.legacy, "; "), t.UTC().Format(time.RFC3339), DigitPACA1NotAfter.UTC().Format(time.RFC3339))
+		strings.Join(res.legacy, "; "), t.UTC().Format(time.RFC3339), DigitPACA1NotAfter().Format(time.RFC3339))
 }
 
 func fmtBound(t time.Time) string {

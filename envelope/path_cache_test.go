@@ -30,6 +30,7 @@ func tamper(t *testing.T, c *x509.Certificate, old, repl string) *x509.Certifica
 }
 
 func TestLinkCacheNeverPassesABadLink(t *testing.T) {
+	t.Parallel()
 	root := testpki.NewRoot("Link Cache Root")
 	ca := root.NewCA("Link Cache CA")
 	leaf := ca.NewProvider("Link Cache S.p.A.", "posta@pec.linkcache.example")
@@ -80,6 +81,7 @@ func TestLinkCacheNeverPassesABadLink(t *testing.T) {
 }
 
 func TestLinkCacheKeepsPolicyChecks(t *testing.T) {
+	t.Parallel()
 	root := testpki.NewRoot("Link Policy Root")
 	ca := root.NewCA("Link Policy CA")
 	leaf := ca.NewProvider("Link Policy S.p.A.", "posta@pec.linkpolicy.example")
@@ -113,6 +115,7 @@ func TestLinkCacheKeepsPolicyChecks(t *testing.T) {
 }
 
 func TestLinkCacheBounded(t *testing.T) {
+	t.Parallel()
 	c := newLinkCache(4)
 	for i := range 10 {
 		c.add(fmt.Appendf(nil, "child %d", i), []byte("issuer"))
@@ -135,6 +138,7 @@ func TestLinkCacheBounded(t *testing.T) {
 }
 
 func TestLinkCacheConcurrent(t *testing.T) {
+	t.Parallel()
 	root := testpki.NewRoot("Link Concurrent Root")
 	ca := root.NewCA("Link Concurrent CA")
 	leaves := []*x509.Certificate{

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/x509"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -16,9 +13,11 @@ import (
 
 	"github.com/sigillo/sigillo/envelope"
 	"github.com/sigillo/sigillo/internal/testpki"
+	"github.com/sigillo/sigillo/internal/testutil"
 )
 
 func TestSignRoundTrip(t *testing.T) {
+	t.Parallel()
 	w := world()
 	ec := w.CA.NewProvider("EC PEC S.p.A.", "posta-certificata@pec.ec.example.it", testpki.KeyECDSAP256(0))
 	p384 := w.CA.NewProvider("EC PEC S.p.A.", "posta-certificata@pec.ec.example.it", testpki.KeyECDSAP384())
@@ -59,6 +58,7 @@ func TestSignRoundTrip(t *testing.T) {
 }
 
 func TestSignOutput(t *testing.T) {
+	t.Parallel()
 	w := world()
 	s := &envelope.Signer{Cert: w.Provider.Cert, Chain: []*x509.Certificate{w.CA.Cert}, Key: w.Provider.Key}
 	entity := pecEntity(signTime)
@@ -92,6 +92,7 @@ func TestSignOutput(t *testing.T) {
 }
 
 func TestSignErrors(t *testing.T) {
+	t.Parallel()
 	w := world()
 	s := &envelope.Signer{Cert: w.Provider.Cert, Key: w.Provider.Key}
 	entity := pecEntity(signTime)
@@ -112,6 +113,7 @@ func TestSignErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			sb, err := envelope.Sign(tc.entity, tc.s, tc.opts)
 			require.ErrorIs(t, err, envelope.ErrSign)
 			assert.Nil(t, sb)
@@ -122,14 +124,8 @@ func TestSignErrors(t *testing.T) {
 // TestSignOpenSSL checks that openssl accepts what Sign produces, for each digest
 // and key type, at the signing time (skipped when openssl is not on PATH).
 func TestSignOpenSSL(t *testing.T) {
-	bin, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl not on PATH")
-	}
+	t.Parallel()
 	w := world()
-	dir := t.TempDir()
-	root := filepath.Join(dir, "root.pem")
-	require.NoError(t, os.WriteFile(root, w.Root.PEM(), 0o600))
 	ec := w.CA.NewProvider("EC PEC S.p.A.", "posta-certificata@pec.ec.example.it", testpki.KeyECDSAP256(0))
 	for _, tc := range []struct {
 		name   string
@@ -143,12 +139,9 @@ func TestSignOpenSSL(t *testing.T) {
 		{"ecdsa-sha256", ec, crypto.SHA256},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			raw := build(t, msg{id: tc.id, digest: tc.digest, legacy: tc.digest == crypto.SHA1})
-			f := filepath.Join(dir, tc.name+".eml")
-			require.NoError(t, os.WriteFile(f, raw, 0o600))
-			out, err := exec.Command(bin, "smime", "-verify", "-in", f, "-CAfile", root, "-purpose", "smimesign",
-				"-attime", strconv.FormatInt(signTime.Unix(), 10), "-out", os.DevNull).CombinedOutput()
-			require.NoError(t, err, "openssl: %s", out)
+			testutil.OpenSSLVerify(t, raw, w.Root.PEM(), signTime, "-purpose", "smimesign")
 		})
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sigillo/sigillo/envelope"
+	"github.com/sigillo/sigillo/internal/testutil"
 	"github.com/sigillo/sigillo/pec/pectest"
 )
 
@@ -96,9 +97,11 @@ func assertSameReport(t *testing.T, want, got *envelope.Report) {
 // VerifyReaderAt, VerifyReader and VerifyFile: same status, reason, findings,
 // signer and daticert as Verify (the same decision code).
 func TestVerifyStreamingCases(t *testing.T) {
+	t.Parallel()
 	w := world()
 	for _, tc := range verifyCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			raw := tc.raw(t)
 			o := &envelope.VerifyOptions{Trust: trustRoot(w)}
 			if tc.opts != nil {
@@ -172,6 +175,7 @@ func relayWrap(raw []byte) []byte {
 // ends, wrapped by a relay and with a changed byte, the streaming verifiers agree
 // with Verify.
 func TestVerifyStreamingTestdata(t *testing.T) {
+	t.Parallel()
 	msgs, tr := bundledMessages(t)
 	o := &envelope.VerifyOptions{Trust: tr}
 	for name, raw := range msgs {
@@ -198,7 +202,8 @@ func TestVerifyStreamingTestdata(t *testing.T) {
 // TestVerifyStreamingCorpus: the same agreement on the real messages (skipped
 // without shared/corpus).
 func TestVerifyStreamingCorpus(t *testing.T) {
-	dir := corpusDir(t)
+	t.Parallel()
+	dir := testutil.CorpusDir(t)
 	names, err := filepath.Glob(filepath.Join(dir, "real", "*.eml"))
 	require.NoError(t, err)
 	for _, n := range names {
@@ -254,6 +259,7 @@ func largeMessage(t testing.TB, n int) ([]byte, []byte, *envelope.Trust) {
 // TestVerifyReaderAtLarge verifies a 20 MB transport envelope through every
 // streaming entry point and reaches its attachment through the part offsets.
 func TestVerifyReaderAtLarge(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("large message")
 	}
@@ -263,6 +269,7 @@ func TestVerifyReaderAtLarge(t *testing.T) {
 	require.True(t, want.Valid(), "%v", want.Err)
 	for _, m := range streamModes {
 		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
 			got := m.run(t, raw, o)
 			assertSameReport(t, want, got)
 			require.NotNil(t, got.Parts)
@@ -295,6 +302,7 @@ func TestVerifyReaderAtLarge(t *testing.T) {
 // TestVerifyStreamingForwarded: a signed message forwarded as message/rfc822 is
 // not the outer message's signature, in every mode.
 func TestVerifyStreamingForwarded(t *testing.T) {
+	t.Parallel()
 	inner := build(t, msg{})
 	body := "--fwd\r\nContent-Type: message/rfc822\r\n\r\n" + string(inner) + "\r\n--fwd--\r\n"
 	raw := outer("gateway@example.org", signTime, "", `multipart/mixed; boundary="fwd"`, []byte(body))
@@ -302,6 +310,7 @@ func TestVerifyStreamingForwarded(t *testing.T) {
 	require.ErrorIs(t, want.Err, envelope.ErrNotSigned)
 	for _, m := range streamModes {
 		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
 			r := m.run(t, raw, nil)
 			assert.Equal(t, envelope.StatusAbsent, r.Status)
 			require.ErrorIs(t, r.Err, envelope.ErrNotSigned)
@@ -311,6 +320,7 @@ func TestVerifyStreamingForwarded(t *testing.T) {
 
 // TestVerifyStreamingIOErrors: only I/O gives an error.
 func TestVerifyStreamingIOErrors(t *testing.T) {
+	t.Parallel()
 	raw := build(t, msg{})
 	errBoom := errors.New("boom")
 	r, err := envelope.VerifyReader(io.MultiReader(bytes.NewReader(raw[:100]), iotest.ErrReader(errBoom)), nil)
@@ -332,6 +342,7 @@ func (e errReaderAt) ReadAt([]byte, int64) (int, error) { return 0, e.err }
 
 // TestPartOpen decodes the transfer encodings.
 func TestPartOpen(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, enc, body, want string
 	}{
@@ -342,6 +353,7 @@ func TestPartOpen(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			src := "HEADER\r\n\r\n" + tc.body + "TRAILER"
 			p := envelope.Part{HeaderOff: 0, BodyOff: 10, End: int64(10 + len(tc.body)), Encoding: tc.enc}
 			assert.Equal(t, int64(len(tc.body)), p.Size())

@@ -44,8 +44,8 @@ func (a *Anchor) validAt(t time.Time) bool {
 	return true
 }
 
-// SPKI SHA-256 hashes of the PEC signing CAs (shared/corpus/README.md,
-// pec-spec.md section 10.3).
+// SPKI SHA-256 hashes of the PEC signing CAs, computed from the CA certificates
+// that AgID publishes and that providers embed in their signatures.
 const (
 	// AgIDCA1SPKISHA256 identifies the key of AgID CA1, the CA of every PEC
 	// provider certificate since 2018 (issued by Actalis Authentication Root CA;
@@ -56,9 +56,12 @@ const (
 	DigitPACA1SPKISHA256 = "c0b443b729bcf3e980d36ef980b035be7534a7c464671c7f51e30ad6f7519d25"
 )
 
-// DigitPACA1NotAfter is the end of DigitPA CA1's validity: the default trust
-// accepts it only for evaluation times up to this instant.
-var DigitPACA1NotAfter = time.Date(2018, 1, 14, 16, 28, 50, 0, time.UTC)
+// DigitPACA1NotAfter returns the end of DigitPA CA1's validity, 2018-01-14
+// 16:28:50 UTC: the default trust accepts it only for evaluation times up to this
+// instant, and legacy chains (see [FindingLegacyChain]) only for signatures made up
+// to it. It is a function, not a variable, so that no importer can move the end
+// of the era for the whole program.
+func DigitPACA1NotAfter() time.Time { return time.Date(2018, 1, 14, 16, 28, 50, 0, time.UTC) }
 
 // Trust is a set of trust anchors plus optional extra intermediate certificates
 // and certificate pools. The zero value is not usable; start from [NewTrust] or
@@ -93,7 +96,7 @@ func DefaultTrust() *Trust {
 	t := NewTrust()
 	t.anchors = append(t.anchors,
 		Anchor{Name: "AgID CA1", SPKISHA256: mustHash(AgIDCA1SPKISHA256)},
-		Anchor{Name: "DigitPA CA1", SPKISHA256: mustHash(DigitPACA1SPKISHA256), NotAfter: DigitPACA1NotAfter},
+		Anchor{Name: "DigitPA CA1", SPKISHA256: mustHash(DigitPACA1SPKISHA256), NotAfter: DigitPACA1NotAfter()},
 	)
 	return t
 }

@@ -20,10 +20,13 @@ import (
 // (by package pec, which makes those cross-checks).
 const DefaultTimeTolerance = 5 * time.Minute
 
-// OIDPolicyPECProvider is the certificate policy of PEC provider signing
+// OIDPolicyPECProvider returns the certificate policy of PEC provider signing
 // certificates, 1.3.76.16.3.1.1 (observed on every real one; its absence is a
-// finding, not a failure).
-var OIDPolicyPECProvider = asn1.ObjectIdentifier{1, 3, 76, 16, 3, 1, 1}
+// finding, not a failure). It returns a fresh value on each call, so that no
+// importer can change the policy the verifier looks for.
+func OIDPolicyPECProvider() asn1.ObjectIdentifier {
+	return asn1.ObjectIdentifier{1, 3, 76, 16, 3, 1, 1}
+}
 
 // VerifyOptions configures [Verify], [VerifyReaderAt], [VerifyReader] and
 // [VerifyFile]. A nil *VerifyOptions means defaults.
@@ -272,8 +275,8 @@ func verifySigned(r *Report, s *Signed, digest func(crypto.Hash) ([]byte, error)
 			return r.fail(verr(ErrExtKeyUsage, leaf, "extendedKeyUsage %v lacks emailProtection", leaf.ExtKeyUsage))
 		}
 	}
-	if !slices.ContainsFunc(leaf.PolicyIdentifiers, func(p asn1.ObjectIdentifier) bool { return p.Equal(OIDPolicyPECProvider) }) {
-		r.note(FindingPolicyOIDMissing, "signer certificate lacks policy %s", OIDPolicyPECProvider)
+	if !slices.ContainsFunc(leaf.PolicyIdentifiers, func(p asn1.ObjectIdentifier) bool { return p.Equal(OIDPolicyPECProvider()) }) {
+		r.note(FindingPolicyOIDMissing, "signer certificate lacks policy %s", OIDPolicyPECProvider())
 	}
 
 	// 6. Identity: the sender address must be a SAN rfc822Name of the signer.

@@ -275,9 +275,9 @@ func verifyCases(t *testing.T) []verifyCase {
 		{name: "legacy chain in the DigitPA era (2016)", raw: eraMsg(time.Date(2016, 5, 2, 9, 0, 0, 0, time.UTC)), opts: trustEra,
 			status: envelope.StatusValid, findings: []string{envelope.FindingLegacyChain, envelope.FindingWeakDigest},
 			check: func(t *testing.T, r *envelope.Report) { assert.True(t, r.Legacy) }},
-		{name: "legacy chain signed at the end of the era", raw: eraMsg(envelope.DigitPACA1NotAfter), opts: trustEra,
+		{name: "legacy chain signed at the end of the era", raw: eraMsg(envelope.DigitPACA1NotAfter()), opts: trustEra,
 			status: envelope.StatusValid, findings: []string{envelope.FindingLegacyChain}},
-		{name: "legacy chain signed one second after the era", raw: eraMsg(envelope.DigitPACA1NotAfter.Add(time.Second)), opts: trustEra,
+		{name: "legacy chain signed one second after the era", raw: eraMsg(envelope.DigitPACA1NotAfter().Add(time.Second)), opts: trustEra,
 			status: envelope.StatusUntrusted, reason: envelope.ErrLegacyCryptoOutOfEra},
 		{name: "RSA-1024 leaf under a SHA-256 CA in 2025", raw: func(t *testing.T) []byte { return build(t, msg{id: shortLeaf}) },
 			status: envelope.StatusUntrusted, reason: envelope.ErrLegacyCryptoOutOfEra},
@@ -426,9 +426,11 @@ func verifyCases(t *testing.T) []verifyCase {
 }
 
 func TestVerifyCases(t *testing.T) {
+	t.Parallel()
 	w := world()
 	for _, tc := range verifyCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			raw := tc.raw(t)
 			o := &envelope.VerifyOptions{Trust: trustRoot(w)}
 			if tc.opts != nil {

@@ -2,7 +2,6 @@ package pec_test
 
 import (
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sigillo/sigillo/daticert"
+	"github.com/sigillo/sigillo/internal/testutil"
 	"github.com/sigillo/sigillo/pec"
 	"github.com/sigillo/sigillo/receipt"
 )
@@ -22,40 +22,12 @@ type corpusEntry struct {
 	file, messageType, edited, sha256, notes string
 }
 
-// corpusDir returns shared/corpus, found by walking up from the package directory,
-// and skips the test when it is absent (a user who cloned only the project).
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir, ok := findUp(t, filepath.Join("shared", "corpus"))
-	if !ok {
-		t.Skip("shared/corpus not found: the real-message corpus is not available")
-	}
-	return dir
-}
-
 func readManifest(t *testing.T, dir string) []corpusEntry {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "MANIFEST.tsv"))
-	require.NoError(t, err)
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comma, r.LazyQuotes, r.FieldsPerRecord = '\t', true, -1
-	rows, err := r.ReadAll()
-	require.NoError(t, err)
-	require.NotEmpty(t, rows)
-	col := map[string]int{}
-	for i, name := range rows[0] {
-		col[name] = i
-	}
-	for _, name := range []string{"filename", "message_type", "anonymised_or_edited", "sha256", "notes"} {
-		require.Contains(t, col, name, "MANIFEST.tsv column")
-	}
 	var out []corpusEntry
-	for _, row := range rows[1:] {
-		out = append(out, corpusEntry{
-			file: row[col["filename"]], messageType: row[col["message_type"]],
-			edited: row[col["anonymised_or_edited"]], sha256: row[col["sha256"]], notes: row[col["notes"]],
-		})
+	for _, r := range testutil.Manifest(t, dir, "message_type", "anonymised_or_edited", "sha256", "notes") {
+		out = append(out, corpusEntry{file: r.File(), messageType: r["message_type"],
+			edited: r["anonymised_or_edited"], sha256: r["sha256"], notes: r["notes"]})
 	}
 	return out
 }
@@ -76,11 +48,13 @@ func manifestKind(messageType string) receipt.Kind {
 // MANIFEST.tsv states, the signature status its history implies, certification, and
 // the daticert values against the decoded daticert/*.xml.
 func TestReadCorpus(t *testing.T) {
-	dir := corpusDir(t)
+	t.Parallel()
+	dir := testutil.CorpusDir(t)
 	entries := readManifest(t, dir)
 	require.Len(t, entries, 21)
 	for _, e := range entries {
 		t.Run(e.file, func(t *testing.T) {
+			t.Parallel()
 			raw, err := os.ReadFile(filepath.Join(dir, "real", e.file))
 			require.NoError(t, err)
 			sum := sha256.Sum256(raw)
@@ -133,7 +107,8 @@ func TestReadCorpus(t *testing.T) {
 
 // TestReadCorpusDetails pins values of a few real messages.
 func TestReadCorpusDetails(t *testing.T) {
-	dir := corpusDir(t)
+	t.Parallel()
+	dir := testutil.CorpusDir(t)
 	read := func(name string) *pec.Message {
 		m, err := pec.ReadFile(filepath.Join(dir, "real", name), nil)
 		require.NoError(t, err)

@@ -59,46 +59,151 @@
 //
 //   - a valid signature (integrity, a trusted PEC provider, the From address in
 //     its certificate, the certificate valid at the evaluation time), else
-//     [CodeSignatureNotValid];
+//     [CodeSignatureNotValid], with the signature's reason code
+//     (envelope.ReasonCode, see rule 8);
 //   - a kind resting on signed data ([CodeKindNotSigned] otherwise): the kind
 //     was decided by the daticert.xml in its place, or the message is an
-//     anomaly envelope of the anomaly shape.
-//
-// The place of daticert.xml: a direct part of the signed entity's
-// multipart/mixed, named daticert.xml, with an XML media type (application/xml
-// or text/xml, as every provider writes it). One inside a nested multipart, a
-// nested multipart/signed or an attached message (postacert.eml included) is
-// never taken ([CodeDaticertMisplaced]). Not certified: two parts named
-// daticert.xml ([CodeDaticertMultiple]), one with another media type
-// ([CodeDaticertByName]) or with two Content-Type fields
-// ([CodeDaticertAmbiguous]), a signed entity header with two Content-Type fields
-// ([CodeEntityAmbiguous]), a daticert.xml whose transfer encoding does not
-// decode cleanly ([CodeDaticertUndecodable]) or that does not parse
-// ([CodeDaticertUnparsable]).
-//
-// The anomaly exception is narrow: an anomaly envelope (X-Trasporto: errore) is
-// certified without daticert.xml only when its signed entity is the provider's
-// text plus the received message and holds no part named daticert.xml at all
-// ([CodeAnomalyShape] otherwise).
+//     anomaly envelope of the anomaly shape;
+//   - none of the blockers of the rules below.
 //
 // Outer header fields (X-Ricevuta, Subject, From) are outside the signature and
-// never make a message certified on their own. Forwarding: only a top-level
-// multipart/mixed whose direct part is the multipart/signed entity (a mailing
-// list's footer) is read as the PEC message itself, with the wrapped finding. A
-// PEC message attached as message/rfc822 is an attachment with its own verdict
-// ([Attachment].Message); the outer message has its own kind and is certified
-// only by its own signature ([CodeAttachedPEC], [CodeNestedPEC]). Inside
-// postacert.eml nothing is unwrapped: the sender's message is the original.
+// never make a message certified on their own. The rules, each with the code it
+// produces (a blocker makes the message not certified; a finding only reports):
+//
+// Rule 1, one daticert in its place. The place of daticert.xml is a direct part
+// of the signed entity's multipart/mixed, named daticert.xml, with an XML media
+// type (application/xml or text/xml, as the DM 2 novembre 2005 annex and every
+// provider write it). One inside a nested multipart, a nested multipart/signed
+// or an attached message (postacert.eml included) is never taken
+// ([CodeDaticertMisplaced]). Not certified: two parts named daticert.xml
+// ([CodeDaticertMultiple]), one with another media type ([CodeDaticertByName])
+// or with two Content-Type fields ([CodeDaticertAmbiguous]), a signed entity
+// header with two Content-Type fields ([CodeEntityAmbiguous]), a daticert.xml
+// whose transfer encoding does not decode cleanly, such as bytes outside the
+// base64 alphabet or data after the padding ([CodeDaticertUndecodable]), or that
+// does not parse ([CodeDaticertUnparsable]). A daticert.xml outside any signed
+// entity is not evidence ([CodeDaticertUnsigned]); one that parses but breaks
+// the DTD or the presence rules is a finding ([CodeDaticertInvalid]).
+//
+// Rule 2, the anomaly exception is narrow. An anomaly envelope (X-Trasporto:
+// errore, RFC 6109 section 3.3) is certified without daticert.xml only when its
+// signed entity is the provider's text plus the received message and holds no
+// part named daticert.xml at all. An X-Trasporto: errore on a signed entity of
+// another shape is not certified ([CodeAnomalyShape]); nor is one whose
+// daticert.xml is present but unparsable ([CodeDaticertUnparsable], with the
+// blocker [CodeKindNotSigned]).
+//
+// Rule 3, one sender. The outer header of a PEC message must have exactly one
+// From field holding exactly one mailbox: no address list, no group (RFC 5322
+// section 3.6.2 allows a mailbox list in From, but a provider writes one
+// mailbox, and the signer check of package envelope reads only the first). Two
+// From fields, two top-level Content-Type fields (RFC 5322 section 3.6 allows
+// each once; two readers may pick different ones), or a From that is a list, a
+// group or no mailbox at all: not certified ([CodeHeaderAmbiguous],
+// [CodeFromNotOneMailbox]). A From that net/mail cannot parse but that holds
+// one angle-addr and no list separator, such as "a@b.it <a@b.it>", counts as
+// one mailbox, as package envelope reads it. The From address must match the
+// signer certificate (envelope's sender-mismatch reason). A duplicate Subject,
+// Date, X-Ricevuta or X-Trasporto field is a finding ([CodeHeaderDuplicate]);
+// the first one is used. These checks apply to PEC messages and signed messages
+// only: ordinary mail, such as the sender's message in postacert.eml, may have
+// a From list (RFC 5322 section 3.6.2, with Sender).
+//
+// Rule 4, one time. The signed signingTime (a UTCTime for the years 1950-2049,
+// as RFC 5652 section 11.3 requires; otherwise envelope's malformed reason), the
+// signed daticert data and the Date header must fall within the signer
+// certificate's validity: a provider certificate is the provider's key during
+// its lifetime, and a time outside it claims a signature made with a key
+// outside its lifetime. The signingTime and the Date header are checked by
+// package envelope (reason key-outside-validity); the daticert data, exactly, by
+// this package ([CodeKeyOutsideValidity], the same code). A signingTime later
+// than the verification time plus the tolerance is untrusted (envelope's
+// signing-time-in-future reason). Skews within the validity stay findings:
+// time-skew-date and time-skew-daticert (envelope.FindingTimeSkewDate and
+// envelope.FindingTimeSkewDaticert, signingTime against the Date header and the
+// daticert data, beyond VerifyOptions.TimeTolerance) and [CodeDateMismatch]
+// (the Date header against the daticert data, beyond [DateTolerance]).
+//
+// Rule 5, legacy crypto only in its era. SHA-1 certificate signatures and RSA
+// keys under 2048 bits are accepted only for signatures made while the DigitPA
+// CA1 era lasted (up to envelope.DigitPACA1NotAfter, 2018-01-14: the 2014-2017
+// archives), with envelope's legacy-chain finding; the same chain on a later
+// signature is untrusted (envelope's legacy-crypto-out-of-era reason). SHA-1
+// message digests stay accepted with envelope's weak-digest finding (providers
+// still send them).
+//
+// Rule 6, the unsigned header is checked against the signed data. The Subject,
+// after RFC 2047 decoding, without the PEC prefix of its kind
+// (receipt.ParseSubject), is compared with the signed daticert oggetto after
+// white space folding (runs of white space, C0 control characters and U+FFFD
+// count as one space; leading and trailing ones are dropped). A difference is a
+// finding ([CodeSubjectMismatch]), so that a human line never shows an unsigned
+// subject as if it were certified without saying so; the message stays
+// certified, its signed data being intact. Likewise the "Per conto di:" sender
+// against mittente ([CodeSenderMismatch]), X-Riferimento-Message-ID against
+// msgid ([CodeMsgIDMismatch]) and the Message-ID of a transport envelope against
+// identificativo ([CodeIDMismatch]).
+//
+// Rule 7, daticert XML: strict where it matters, tolerant where providers are
+// sloppy. A namespaced root or a default namespace, an encoding declared other
+// than the actual bytes after a byte order mark, two root elements and
+// entities make daticert.Parse fail: not certified ([CodeDaticertUnparsable],
+// with the daticert error in [Message.DaticertErr]). A C0 control character
+// inside text content (seen in a genuine Register.it oggetto) is read as U+FFFD
+// and reported ([CodeDaticertControlChar]); the message stays certified when
+// everything else holds. Validation follows the DTD of the annex (RFC 6109
+// section 4.4) and what real providers emit, not a stricter reading: an empty
+// risposte, as Aruba's acceptance receipts carry it, is valid (#PCDATA).
+//
+// Rule 8, reasons are codes. Every signature failure carries a stable reason
+// code beside the human text (envelope.ReasonCode, the envelope Code*
+// constants: digest-mismatch, unknown-authority, expired-at-signing-time,
+// key-outside-validity, sender-mismatch, ...); every blocker and finding has a
+// stable code (the constants listed under # Findings).
+//
+// Forwarding: only a top-level multipart/mixed whose direct part is the
+// multipart/signed entity (a mailing list's footer) is read as the PEC message
+// itself, with envelope's wrapped finding. A PEC message attached as
+// message/rfc822 is an attachment with its own verdict ([Attachment].Message);
+// the outer message has its own kind and is certified only by its own
+// signature ([CodeAttachedPEC], [CodeNestedPEC]). Inside postacert.eml nothing
+// is unwrapped: the sender's message is the original.
 //
 // # Findings
 //
 // [Message.Findings] merges, in this order and without duplicates, the findings of
 // signature verification (the envelope.Finding* codes: weak-digest, legacy-chain,
-// wrapped, ...), of classification (the receipt.Finding* codes:
-// header-daticert-mismatch, subject-daticert-mismatch, both-trasporto-and-ricevuta,
-// daticert-missing, original-missing, original-unexpected, form-mismatch, ...) and
-// of this package (the Code* constants, and time-skew-date and time-skew-daticert
-// with the envelope codes). Codes are stable; details are for humans.
+// wrapped, time-skew-date, time-skew-daticert, ...), of classification (the
+// receipt.Finding* codes: header-daticert-mismatch, subject-daticert-mismatch,
+// both-trasporto-and-ricevuta, daticert-missing, original-missing,
+// original-unexpected, form-mismatch, ...) and of this package. Codes are
+// stable; details are for humans. The codes of this package:
+//
+//   - reading: [CodeMIMEMalformed] (mime-malformed), [CodeDecodeError]
+//     (decode-error), [CodeLimitReached] (limit-reached);
+//   - daticert.xml: [CodeDaticertUnparsable] (daticert-unparsable),
+//     [CodeDaticertInvalid] (daticert-invalid), [CodeDaticertUnsigned]
+//     (daticert-unsigned), [CodeDaticertMultiple] (daticert-multiple),
+//     [CodeDaticertByName] (daticert-by-name), [CodeDaticertAmbiguous]
+//     (daticert-ambiguous), [CodeDaticertUndecodable] (daticert-undecodable),
+//     [CodeDaticertMisplaced] (daticert-misplaced), [CodeDaticertControlChar]
+//     (daticert-control-char);
+//   - the signed entity and the decision: [CodeEntityAmbiguous]
+//     (entity-ambiguous), [CodeAnomalyShape] (anomaly-shape),
+//     [CodeSignatureNotValid] (signature-not-valid) and [CodeKindNotSigned]
+//     (kind-not-signed), the last two in [Message.Blockers] only;
+//   - attached messages: [CodeAttachedPEC] (attached-pec), [CodePostacertByName]
+//     (postacert-by-name), [CodePostacertMultiple] (postacert-multiple),
+//     [CodePostacertUnreadable] (postacert-unreadable), [CodeNestedPEC]
+//     (nested-pec);
+//   - the outer header: [CodeHeaderAmbiguous] (header-ambiguous),
+//     [CodeFromNotOneMailbox] (from-not-one-mailbox), [CodeHeaderDuplicate]
+//     (header-duplicate);
+//   - cross-checks: [CodeIDMismatch] (identificativo-mismatch),
+//     [CodeMsgIDMismatch] (msgid-mismatch), [CodeSenderMismatch]
+//     (sender-mismatch), [CodeDateMismatch] (date-mismatch),
+//     [CodeSubjectMismatch] (subject-oggetto-mismatch), [CodeKeyOutsideValidity]
+//     (key-outside-validity).
 //
 // # Receipt tracking
 //

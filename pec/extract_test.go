@@ -73,6 +73,7 @@ func TestSafeFileName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
+			t.Parallel()
 			got := pec.SafeFileName(tt.in)
 			assert.Equal(t, tt.want, got)
 			assert.LessOrEqual(t, len(got), pec.DefaultExtractMaxNameBytes)

@@ -16,6 +16,7 @@ import (
 // TestReadFindings builds one message per disagreement or oddity and checks that Read
 // still returns a usable result carrying the finding.
 func TestReadFindings(t *testing.T) {
+	t.Parallel()
 	transport := func(t *testing.T, c *daticert.Cert, extra ...string) []byte {
 		return fxMessage(envelopeHeader("posta-certificata", "POSTA CERTIFICATA: ", extra...),
 			textPart("Messaggio di posta certificata"), certPart(t, c),
@@ -144,6 +145,7 @@ func TestReadFindings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			m, err := pec.Read(bytes.NewReader(tt.msg(t)), tt.opts)
 			require.NoError(t, err)
 			assert.Equal(t, tt.kind, m.Kind)
@@ -158,6 +160,7 @@ func TestReadFindings(t *testing.T) {
 // TestReadNestedPEC checks that a transport envelope inside an anomaly envelope is
 // reachable, classified, and reported as not authoritative.
 func TestReadNestedPEC(t *testing.T) {
+	t.Parallel()
 	c, err := fxCert(daticert.TypePostaCertificata).Marshal()
 	require.NoError(t, err)
 	inner := fxMessageB("inner", envelopeHeader("posta-certificata", "POSTA CERTIFICATA: "),

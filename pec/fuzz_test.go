@@ -10,6 +10,7 @@ import (
 
 	"github.com/sigillo/sigillo/daticert"
 	"github.com/sigillo/sigillo/envelope"
+	"github.com/sigillo/sigillo/internal/testutil"
 	"github.com/sigillo/sigillo/pec"
 	"github.com/sigillo/sigillo/pec/pectest"
 )
@@ -22,12 +23,10 @@ func FuzzRead(f *testing.F) {
 	f.Add(fxMessage(receiptHeader("avvenuta-consegna", "CONSEGNA: "), textPart("x"),
 		rawCertPart(string(c), "application/xml", "daticert.xml"), origPart(fxOriginal(), "message/rfc822", "postacert.eml")))
 	f.Add(fxMessage(envelopeHeader("errore", "ANOMALIA MESSAGGIO: "), textPart("x"), origPart(fxOriginal(), "message/rfc822", "postacert.eml")))
-	if dir, ok := findUp(f, filepath.Join("testdata", "messages")); ok {
-		names, _ := filepath.Glob(filepath.Join(dir, "*", "*.eml"))
-		for _, n := range names {
-			if b, err := os.ReadFile(n); err == nil {
-				f.Add(b)
-			}
+	names, _ := filepath.Glob(testutil.Testdata(f, "messages", "*", "*.eml"))
+	for _, n := range names {
+		if b, err := os.ReadFile(n); err == nil {
+			f.Add(b)
 		}
 	}
 	opts := &pec.Options{Limits: pec.Limits{MaxMessageBytes: 1 << 20, MaxParts: 200}, MaxMessageDepth: 3}

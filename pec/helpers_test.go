@@ -2,8 +2,6 @@ package pec_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -159,23 +157,3 @@ func codes(m *pec.Message) []string {
 	}
 	return out
 }
-
-// findRepoFile walks up from the package directory to find rel (a file or directory).
-func findUp(t testing.TB, rel string) (string, bool) {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		p := filepath.Join(dir, rel)
-		if _, err := os.Stat(p); err == nil {
-			return p, true
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
-	}
-}
-
-func readFile(name string) ([]byte, error) { return os.ReadFile(name) }

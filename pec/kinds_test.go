@@ -17,6 +17,7 @@ import (
 // checks every field of the result. Unsigned messages are never certified; signed
 // ones are checked in TestReadSigned.
 func TestReadKinds(t *testing.T) {
+	t.Parallel()
 	breveOriginal := string(fxMessageB("inner-boundary",
 		[]string{"From: " + fxSender, "To: " + fxBob, "Subject: " + fxSubject, "Message-ID: <" + fxID + ">"},
 		textPart("Testo"),
@@ -164,6 +165,7 @@ func TestReadKinds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			m, err := pec.Read(bytes.NewReader(tt.msg(t)), nil)
 			require.NoError(t, err)
 

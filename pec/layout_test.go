@@ -160,6 +160,7 @@ func TestReadLayouts(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			m := readEveryWay(t, tc.raw(), opts)
 			assert.Equal(t, envelope.StatusValid, m.Verification.Status, "%v", m.Verification.Err)
 			assert.Equal(t, tc.certified, m.Certified, "blockers %v findings %v", m.Blockers, m.Findings)
@@ -208,6 +209,7 @@ func TestReadAnomalyShape(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			m := readEveryWay(t, signLayout(t, alice, hdr, tc.content), opts)
 			assert.Equal(t, envelope.StatusValid, m.Verification.Status, "%v", m.Verification.Err)
 			assert.Equal(t, tc.certified, m.Certified, "blockers %v findings %v", m.Blockers, m.Findings)

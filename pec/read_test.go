@@ -15,6 +15,7 @@ import (
 )
 
 func TestReadErrors(t *testing.T) {
+	t.Parallel()
 	msg := []byte(fxOriginal())
 	ioErr := errors.New("disk on fire")
 	tests := []struct {
@@ -96,6 +97,7 @@ func TestReadPartHeaderLimit(t *testing.T) {
 
 // TestReadLenient checks that damaged but readable messages give a result.
 func TestReadLenient(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   string
@@ -108,6 +110,7 @@ func TestReadLenient(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			m, err := pec.Read(strings.NewReader(tt.in), &pec.Options{Limits: pec.Limits{MaxHeaderBytes: 1000}})
 			require.NoError(t, err)
 			assert.Equal(t, receipt.KindNotPEC, m.Kind)
@@ -119,6 +122,7 @@ func TestReadLenient(t *testing.T) {
 }
 
 func TestReadRealSender(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ from, want string }{
 		{`"Per conto di: alice@pec.example.it" <posta-certificata@pec.example.it>`, "alice@pec.example.it"},
 		{`"per conto di: <alice@pec.example.it>" <posta-certificata@pec.example.it>`, "alice@pec.example.it"},
@@ -129,6 +133,7 @@ func TestReadRealSender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.from, func(t *testing.T) {
+			t.Parallel()
 			m, err := pec.Read(strings.NewReader("From: "+tt.from+"\r\nSubject: x\r\n\r\nbody\r\n"), nil)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, m.RealSender)

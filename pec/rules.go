@@ -15,59 +15,7 @@ import (
 	"github.com/sigillo/sigillo/receipt"
 )
 
-/*
-Certification rules checked against the unsigned header and the signed
-daticert (to be moved into the package doc).
-
-# One sender (rule 3)
-
-The outer header of a PEC message must have exactly one From field holding
-exactly one mailbox: no address list, no group (RFC 5322 section 3.6.2 allows
-only a mailbox list in From, but a provider writes one mailbox, and the signer
-check of package envelope reads only the first). Two From fields, two top-level
-Content-Type fields (RFC 5322 section 3.6 allows each once; two readers may pick
-different ones), or a From that is a list, a group or no mailbox at all: the
-message is not certified ([CodeHeaderAmbiguous], [CodeFromNotOneMailbox]). A
-From that net/mail cannot parse but that holds one angle-addr and no list
-separator, such as "a@b.it <a@b.it>", counts as one mailbox, as package
-envelope reads it. A duplicate Subject, Date, X-Ricevuta or X-Trasporto field
-is a finding ([CodeHeaderDuplicate]); the first one is used. These checks
-apply to PEC messages and signed messages only: ordinary mail, such as the
-sender's message in postacert.eml, may have a From list (RFC 5322 section
-3.6.2, with Sender).
-
-# One time (rule 4, daticert part)
-
-The signed daticert data must fall within the validity of the signer
-certificate: a provider certificate is the provider's key during its lifetime,
-and a daticert dated outside it claims a signature made with a key outside its
-lifetime. Such a message is not certified ([CodeKeyOutsideValidity], the code of
-envelope.ErrKeyOutsideValidity). The comparison is exact (the daticert data
-and the signature are made by the same provider at the same moment). The
-signingTime and the Date header are held to the same validity by package
-envelope.
-
-# The unsigned header against the signed data (rule 6)
-
-The Subject, after RFC 2047 decoding, without the PEC prefix of its kind
-(receipt.ParseSubject), is compared with the signed daticert oggetto after
-white space folding (runs of white space, C0 control characters and U+FFFD
-count as one space; leading and trailing ones are dropped). A difference is
-a finding ([CodeSubjectMismatch]), so that a human line never shows an
-unsigned subject as if it were certified without saying so; the message stays
-certified, its signed data being intact. The same holds for the From display
-name against mittente ([CodeSenderMismatch]) and X-Riferimento-Message-ID
-against msgid ([CodeMsgIDMismatch]).
-
-# daticert warnings (rule 7)
-
-A C0 control character inside daticert text (seen in a genuine Register.it
-oggetto) is read as U+FFFD by daticert.Parse and reported as
-[CodeDaticertControlChar]; the message stays certified when everything else
-holds.
-*/
-
-// Finding codes of the certification rules (see the comment above).
+// Finding codes of the certification rules (see the package doc, # Certified).
 const (
 	// CodeHeaderAmbiguous: the outer header has two From fields or two Content-Type
 	// fields; readers may disagree on which one counts. Not certified.

@@ -35,6 +35,7 @@ func submitted(to, cc string) []byte {
 // kind and variant) and checks that each is certified, with the kind, the daticert
 // and the correlation keys of what the provider built.
 func TestReadSigned(t *testing.T) {
+	t.Parallel()
 	w, alice, opts := signedWorld(t)
 	x, err := alice.Send(submitted("bob@pec.example.org, dave@pec.example.org, erin@pec.example.org, frank@pec.example.org",
 		"carol@pec.example.org, heidi@mail.example.com"), &pectest.SendOptions{Outcomes: map[string]pectest.Outcome{
@@ -116,6 +117,7 @@ func TestReadSigned(t *testing.T) {
 // TestReadSignedNotCertified covers valid, tampered and untrusted signatures whose
 // message must not be certified, and header forgeries that must not change the kind.
 func TestReadSignedNotCertified(t *testing.T) {
+	t.Parallel()
 	w, alice, opts := signedWorld(t)
 	x, err := alice.Send(submitted(fxBob, ""), nil)
 	require.NoError(t, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sigillo/sigillo/envelope"
+	"github.com/sigillo/sigillo/internal/testutil"
 	"github.com/sigillo/sigillo/pec"
 	"github.com/sigillo/sigillo/pec/pectest"
 	"github.com/sigillo/sigillo/receipt"
@@ -117,8 +118,8 @@ func compareStreamed(t *testing.T, raw []byte, base *pec.Options) {
 // TestReadStreamedTestdata: on every bundled message (and with LF line ends), the
 // streaming mode gives the message Read gives.
 func TestReadStreamedTestdata(t *testing.T) {
-	dir, ok := findUp(t, filepath.Join("testdata", "messages"))
-	require.True(t, ok)
+	t.Parallel()
+	dir := testutil.Testdata(t, "messages")
 	names, err := filepath.Glob(filepath.Join(dir, "*", "*.eml"))
 	require.NoError(t, err)
 	require.NotEmpty(t, names)
@@ -132,6 +133,7 @@ func TestReadStreamedTestdata(t *testing.T) {
 		raw, err := os.ReadFile(n)
 		require.NoError(t, err)
 		t.Run(filepath.Base(filepath.Dir(n))+"/"+filepath.Base(n), func(t *testing.T) {
+			t.Parallel()
 			compareStreamed(t, raw, opts)
 			t.Run("lf", func(t *testing.T) {
 				compareStreamed(t, bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n")), opts)
@@ -143,6 +145,7 @@ func TestReadStreamedTestdata(t *testing.T) {
 // TestReadStreamedNested: an anomaly envelope around a transport envelope (a signed
 // message inside postacert.eml) read in streaming mode.
 func TestReadStreamedNested(t *testing.T) {
+	t.Parallel()
 	w, alice, opts := signedWorld(t)
 	_ = w
 	x, err := alice.Send(submitted(fxBob, fxCarol), nil)
@@ -168,7 +171,8 @@ func TestReadStreamedNested(t *testing.T) {
 // TestReadStreamedCorpus: the same agreement on the real messages (skipped without
 // shared/corpus).
 func TestReadStreamedCorpus(t *testing.T) {
-	dir := corpusDir(t)
+	t.Parallel()
+	dir := testutil.CorpusDir(t)
 	names, err := filepath.Glob(filepath.Join(dir, "real", "*.eml"))
 	require.NoError(t, err)
 	for _, n := range names {

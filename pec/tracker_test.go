@@ -14,29 +14,15 @@ import (
 
 	"github.com/sigillo/sigillo/daticert"
 	"github.com/sigillo/sigillo/envelope"
+	"github.com/sigillo/sigillo/internal/testutil"
 	"github.com/sigillo/sigillo/pec"
 	"github.com/sigillo/sigillo/pec/pectest"
 	"github.com/sigillo/sigillo/receipt"
 )
 
-// trackerTestdata returns the repository's testdata directory.
-func trackerTestdata(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "testdata", "trust.pem")); err == nil {
-			return filepath.Join(dir, "testdata")
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "testdata/trust.pem not found")
-		dir = parent
-	}
-}
-
 func trackerOptions(t *testing.T, td string) *pec.Options {
 	t.Helper()
-	pem, err := readFile(filepath.Join(td, "trust.pem")) // helpers_test.go
+	pem, err := os.ReadFile(filepath.Join(td, "trust.pem"))
 	require.NoError(t, err)
 	trust := envelope.NewTrust()
 	_, err = trust.AddPEM(pem)
@@ -76,7 +62,7 @@ func addFile(t *testing.T, tr *pec.Tracker, f trackerFile, opts *pec.Options) pe
 // copy kept as evidence of the same events.
 func TestTrackerRepeated(t *testing.T) {
 	t.Parallel()
-	td := trackerTestdata(t)
+	td := testutil.Testdata(t)
 	opts := trackerOptions(t, td)
 	files := exchangeFiles(t, td)
 
@@ -172,7 +158,7 @@ func TestTrackerRepeated(t *testing.T) {
 // TestTrackerOrderIndependent adds the exchange in reverse: same result.
 func TestTrackerOrderIndependent(t *testing.T) {
 	t.Parallel()
-	td := trackerTestdata(t)
+	td := testutil.Testdata(t)
 	opts := trackerOptions(t, td)
 	files := exchangeFiles(t, td)
 	a, b := pec.NewTracker(), pec.NewTracker()
@@ -239,7 +225,7 @@ func TestTrackerOverdue(t *testing.T) {
 // TestTrackerTimeoutWarning checks the 12-hour notice alone: a warning, not a failure.
 func TestTrackerTimeoutWarning(t *testing.T) {
 	t.Parallel()
-	td := trackerTestdata(t)
+	td := testutil.Testdata(t)
 	opts := trackerOptions(t, td)
 	f := filepath.Join(td, "messages", "exchange", "11-preavviso-errore-consegna-12h-frank@pec.example.org.eml")
 	raw, err := os.ReadFile(f)
@@ -258,7 +244,7 @@ func TestTrackerTimeoutWarning(t *testing.T) {
 // change no state.
 func TestTrackerUncertified(t *testing.T) {
 	t.Parallel()
-	td := trackerTestdata(t)
+	td := testutil.Testdata(t)
 	files := exchangeFiles(t, td)
 	tr := pec.NewTracker()
 	// No trust anchors for the fake root: nothing is certified.

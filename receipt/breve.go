@@ -65,7 +65,7 @@ const HashSuffix = ".hash"
 const UnnamedMessageName = "messaggio.eml"
 
 // Breve returns the original message as a breve delivery receipt carries it
-// (pec-spec.md section 3.2 (7), DM technical rules §3.3.2.2): the MIME
+// (RFC 6109 section 3.3, DM 2 novembre 2005 annex): the MIME
 // structure and every byte outside the replaced parts are kept, and every
 // part below the top level that has a name (Content-Type) or filename
 // (Content-Disposition) parameter, or is a message/rfc822, is replaced by

@@ -18,7 +18,7 @@ import (
 var ErrEvent = errors.New("receipt: invalid event")
 
 // Event describes one event of the PEC flow that produces a receipt or a
-// notice (pec-spec.md section 3.2 (3) to (11)). One event has one instant:
+// notice (RFC 6109 section 3). One event has one instant:
 // Time becomes the Date header, the daticert data, the time in the text
 // and, when signed, the CMS signingTime.
 type Event struct {
@@ -96,7 +96,7 @@ type Event struct {
 // posta-certificata@<issuer domain> without a display name. Signing adds
 // MIME-Version and Content-Type.
 //
-// Body (pec-spec.md section 5): the Italian text as text/plain and
+// Body (RFC 6109 section 3): the Italian text as text/plain and
 // text/html, daticert.xml, and postacert.eml only for a completa (the
 // original) or breve (see [Breve]) delivery receipt.
 func Build(ev *Event) (*envelope.Draft, error) {

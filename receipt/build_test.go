@@ -1,14 +1,12 @@
 package receipt_test
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/sha1"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"flag"
-	"net/mail"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,10 +17,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sigillo/sigillo/daticert"
 	"github.com/sigillo/sigillo/envelope"
-	"github.com/sigillo/sigillo/internal/mime"
 	"github.com/sigillo/sigillo/internal/testpki"
+	"github.com/sigillo/sigillo/internal/testutil/pecmsg"
 	"github.com/sigillo/sigillo/receipt"
 )
 
@@ -130,42 +127,14 @@ func bldEvents(c *envelope.Certification) []struct {
 	}
 }
 
-// bldInspect reads back a signed message: its header, its own daticert,
-// whether it carries an original and whether that has .hash parts.
-func bldInspect(t *testing.T, raw []byte) (mail.Header, *daticert.Cert, []byte, bool) {
-	t.Helper()
-	m, err := mail.ReadMessage(bytes.NewReader(raw))
-	require.NoError(t, err)
-	var cert *daticert.Cert
-	var carried []byte
-	require.NoError(t, mime.Walk(raw, nil, func(e *mime.Entity) error {
-		switch {
-		case e.MediaType == "application/xml" && e.Header.Filename() == "daticert.xml":
-			xml, err := mime.Decode(e.Header.TransferEncoding(), e.Body.Of(raw))
-			require.NoError(t, err)
-			cert, err = daticert.Parse(xml, nil)
-			require.NoError(t, err)
-		case e.MediaType == "message/rfc822":
-			carried = e.Body.Of(raw)
-		}
-		return nil
-	}))
-	hashed := false
-	if carried != nil {
-		_ = mime.Walk(carried, nil, func(e *mime.Entity) error {
-			hashed = hashed || strings.HasSuffix(e.Header.Filename(), receipt.HashSuffix)
-			return nil
-		})
-	}
-	return m.Header, cert, carried, hashed
-}
-
 func TestBuildEveryKind(t *testing.T) {
+	t.Parallel()
 	c := bldCertification(t)
 	trust := envelope.NewTrust()
 	trust.AddCert(testpki.Default().Root.Cert)
 	for _, tt := range bldEvents(c) {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			ev := tt.ev
 			d, err := receipt.Build(&ev)
 			require.NoError(t, err)
@@ -176,7 +145,7 @@ func TestBuildEveryKind(t *testing.T) {
 			require.Equal(t, envelope.StatusValid, rep.Status, "%v", rep.Err)
 			assert.True(t, rep.SigningTime.Equal(ev.Time), "signingTime %v, event %v", rep.SigningTime, ev.Time)
 
-			h, cert, carried, hashed := bldInspect(t, raw)
+			h, cert, carried, hashed := pecmsg.Inspect(t, raw)
 			require.NotNil(t, cert)
 
 			// Classification agrees with the kind built.
@@ -241,6 +210,7 @@ func TestBuildEveryKind(t *testing.T) {
 }
 
 func TestBuildSHA1(t *testing.T) {
+	t.Parallel()
 	c := bldCertification(t)
 	d, err := receipt.Build(&receipt.Event{Kind: receipt.KindAccettazione, Issuer: bldSenderProv, Time: bldT0, About: c.Cert})
 	require.NoError(t, err)
@@ -258,6 +228,7 @@ func TestBuildSHA1(t *testing.T) {
 }
 
 func TestBuildErrors(t *testing.T) {
+	t.Parallel()
 	c := bldCertification(t)
 	base := receipt.Event{Issuer: bldRecipProv, Time: bldT0, About: c.Cert}
 	tests := []struct {
@@ -295,6 +266,7 @@ func TestBuildErrors(t *testing.T) {
 }
 
 func TestBuildNonASCIISubject(t *testing.T) {
+	t.Parallel()
 	c := bldCertification(t)
 	about := *c.Cert
 	about.Subject = "Città – offerta n° 12 con un oggetto molto lungo che deve essere piegato su più righe"
@@ -308,11 +280,13 @@ func TestBuildNonASCIISubject(t *testing.T) {
 }
 
 func TestEnvelopePrefixesAgree(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, receipt.StandardSubjectPrefix(receipt.KindPostaCertificata, false), envelope.SubjectPrefixTransport)
 	assert.Equal(t, receipt.StandardSubjectPrefix(receipt.KindAnomalia, false), envelope.SubjectPrefixAnomaly)
 }
 
 func TestBreve(t *testing.T) {
+	t.Parallel()
 	orig := []byte(bldOriginal)
 	b, err := receipt.Breve(orig, nil)
 	require.NoError(t, err)
@@ -338,6 +312,7 @@ func TestBreve(t *testing.T) {
 }
 
 func TestBreveSpecialCases(t *testing.T) {
+	t.Parallel()
 	t.Run("pkcs7-mime untouched", func(t *testing.T) {
 		in := []byte("From: a@b.it\r\nContent-Type: application/pkcs7-mime; name=\"smime.p7m\"\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\r\n")
 		out, err := receipt.Breve(in, nil)
@@ -372,6 +347,7 @@ func TestBreveSpecialCases(t *testing.T) {
 }
 
 func TestCheckBreve(t *testing.T) {
+	t.Parallel()
 	c := bldCertification(t)
 	d, err := receipt.Build(&receipt.Event{Kind: receipt.KindAvvenutaConsegna, Issuer: bldRecipProv, Time: bldT0, About: c.Cert,
 		Original: c.Postacert, Recipient: "bob@pec.example.org", Form: receipt.FormBreve})

@@ -37,7 +37,7 @@ type Input struct {
 }
 
 // Body describes the parts of a message's signed multipart/mixed body
-// (pec-spec.md sections 2.2 and 5). Checking the signature is the caller's
+// (RFC 6109 sections 2 and 3). Checking the signature is the caller's
 // business: Classify weighs the evidence it is given.
 type Body struct {
 	// Cert is the parsed daticert.xml of this message's own body, nil when
@@ -99,7 +99,7 @@ func certKind(c *daticert.Cert) (Kind, bool) {
 }
 
 // Classify decides the kind of a message from its evidence, in order of
-// authority (pec-spec.md section 2.1):
+// authority (only the body of a PEC message is signed, RFC 6109 section 2):
 //
 //  1. the tipo and errore of the signed daticert.xml (Input.Body.Cert);
 //  2. X-Trasporto, then X-Ricevuta, and X-VerificaSicurezza (see

@@ -20,6 +20,7 @@ func clsBody(c *daticert.Cert, original, hashed bool) *receipt.Body {
 // TestClassifyAgreeing covers every kind and variant with daticert, headers
 // and subject all agreeing: no finding.
 func TestClassifyAgreeing(t *testing.T) {
+	t.Parallel()
 	const (
 		nessuno = daticert.ErrorNessuno
 		virus   = daticert.ErrorVirus
@@ -78,6 +79,7 @@ func TestClassifyAgreeing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			in := receipt.Input{Subject: tt.subject, Body: tt.body}
 			if tt.header != nil {
 				in.Header = tt.header
@@ -103,6 +105,7 @@ func TestClassifyAgreeing(t *testing.T) {
 // TestClassifyFindings has one row per disagreement or oddity, asserting the
 // exact finding codes.
 func TestClassifyFindings(t *testing.T) {
+	t.Parallel()
 	const nessuno = daticert.ErrorNessuno
 	acc := clsCert(daticert.TypeAccettazione, nessuno, "")
 	tests := []struct {
@@ -207,6 +210,7 @@ func TestClassifyFindings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			got := receipt.Classify(tt.in)
 			assert.Equal(t, tt.kind, got.Kind, "Kind")
 			assert.Equal(t, tt.virus, got.Virus, "Virus")
@@ -225,6 +229,7 @@ func TestClassifyFindings(t *testing.T) {
 // daticert decides even when the headers and the subject agree on another
 // kind, and the headers decide over the subject.
 func TestClassifyDaticertFirst(t *testing.T) {
+	t.Parallel()
 	in := receipt.Input{
 		Header:  clsHeader("X-Ricevuta", "errore-consegna"),
 		Subject: "AVVISO DI MANCATA CONSEGNA: x",
@@ -241,6 +246,7 @@ func TestClassifyDaticertFirst(t *testing.T) {
 }
 
 func TestClassifyRFC2047Subjects(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, subject string
 		kind          receipt.Kind
@@ -253,6 +259,7 @@ func TestClassifyRFC2047Subjects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			got := receipt.Classify(receipt.Input{Header: clsHeader("X-Ricevuta", string(tt.kind)), Subject: tt.subject})
 			if tt.kind == receipt.KindPostaCertificata {
 				got = receipt.Classify(receipt.Input{Header: clsHeader("X-Trasporto", "posta-certificata"), Subject: tt.subject})

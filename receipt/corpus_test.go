@@ -78,6 +78,7 @@ func clsManifestKinds(t *testing.T, dir string) map[string]receipt.Kind {
 // checks the kind the MANIFEST records, plus the findings each is known to
 // deserve.
 func TestClassifyCorpus(t *testing.T) {
+	t.Parallel()
 	dir := testutil.CorpusDir(t)
 	kinds := clsManifestKinds(t, dir)
 	require.NotEmpty(t, kinds)
@@ -96,6 +97,7 @@ func TestClassifyCorpus(t *testing.T) {
 	}
 	for name, want := range kinds {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			raw, err := os.ReadFile(filepath.Join(dir, "real", name))
 			require.NoError(t, err)
 			h, b := clsCorpusBody(t, raw)

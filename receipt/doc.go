@@ -2,8 +2,7 @@
 // and classifies a message into one of them.
 //
 // The kinds are those of the message catalogue of the PEC technical rules
-// (DM 2 November 2005, annex; RFC 6109 §3), summarised in pec-spec.md
-// section 3.1: the transport envelope ([KindPostaCertificata]), the anomaly
+// (DM 2 novembre 2005 and its annex; RFC 6109 section 3): the transport envelope ([KindPostaCertificata]), the anomaly
 // envelope ([KindAnomalia]), and the receipts and notices
 // ([KindAccettazione], [KindNonAccettazione], [KindPresaInCarico],
 // [KindAvvenutaConsegna], [KindErroreConsegna],
@@ -16,7 +15,7 @@
 //
 // [Classify] weighs three pieces of evidence, in order of authority:
 //
-//  1. the tipo and errore of the signed daticert.xml (pec-spec.md §6). Only
+//  1. the tipo and errore of the signed daticert.xml (RFC 6109 section 4). Only
 //     the body of a PEC message is signed, so this is the only
 //     authenticated statement of its kind (§2.1);
 //  2. the header fields X-Trasporto, X-Ricevuta, X-TipoRicevuta and
@@ -35,16 +34,16 @@
 // Header names and values are compared case-insensitively (ASCII letters
 // only, never Unicode folding), values trimmed and whole: no substring
 // matching, so "non-accettazione" is never "accettazione" and
-// "preavviso-errore-consegna" never "errore-consegna" (field-notes.md
-// §4.2 item 11). X-Trasporto wins over X-Ricevuta, and
-// X-Riferimento-Message-ID is never evidence of a kind (pec-spec.md §4).
+// "preavviso-errore-consegna" never "errore-consegna" (a prefix match,
+// as some readers do, confuses them). X-Trasporto wins over X-Ricevuta, and
+// X-Riferimento-Message-ID is never evidence of a kind (RFC 6109 section 3).
 //
 // [StandardSubjectPrefix] gives the standard prefix of each kind; the
 // builders of this package always emit it.
 //
 // # Building receipts and notices
 //
-// [Build] builds every receipt and notice of pec-spec.md section 3 from an
+// [Build] builds every receipt and notice of RFC 6109 section 3 from an
 // [Event] (kind, issuing provider, instant, the certification data of the
 // transport envelope, the recipient concerned) as an envelope.Draft ready to
 // be signed with envelope.Draft.Sign: the exact header set and standard subject
@@ -56,7 +55,7 @@
 // [Breve] rewrites an original for a breve delivery receipt: every part with a
 // name or filename becomes a text/plain part "<name>.hash" holding the SHA-1 of
 // the part's decoded content as 40 lower-case hex digits (the rules are
-// ambiguous between decoded and encoded content, pec-spec.md section 3.2 (7));
+// ambiguous between decoded and encoded content, RFC 6109 section 3.3);
 // an attached message is replaced whole; the MIME structure is otherwise kept.
 // [CheckBreve] takes a breve receipt and the sender's original and reports, per
 // attachment, whether it matches, accepting a hash of either the decoded or the
@@ -92,7 +91,7 @@
 //   - Aruba's X-Tiporicevuta spelling is the same field as X-TipoRicevuta.
 //   - A delivery receipt without postacert.eml whose daticert says
 //     completa is a sintetica with [FindingFormMismatch]: a real Aruba
-//     receipt for a copy recipient looks like this (pec-spec.md §3.2 (7)).
+//     receipt for a copy recipient looks like this (RFC 6109 section 3.3).
 //   - The subject alone may decide the kind when nothing else does, with
 //     [FindingSubjectOnly]; the spec says never to classify by subject, so
 //     callers should give such a result no weight unless the message bears

@@ -15,8 +15,8 @@ func (f Finding) String() string { return f.Code + ": " + f.Detail }
 
 // The finding codes. Each names one kind of disagreement or oddity; the
 // "Evidence" of a message is its signed daticert.xml, its X- header fields
-// and its subject prefix, in that order of authority (pec-spec.md section
-// 2.1).
+// and its subject prefix, in that order of authority (only the body is
+// signed, RFC 6109 section 2).
 const (
 	// FindingHeaderDaticertMismatch: X-Trasporto/X-Ricevuta name a kind
 	// other than the signed daticert tipo. The daticert wins.
@@ -77,20 +77,19 @@ const (
 	// FindingSubjectOnly: nothing but the subject prefix names a kind: no
 	// daticert, no PEC header field. The subject lies outside the signature
 	// and any user can write "CONSEGNA: " in one, so such a classification
-	// is weak (pec-spec.md section 3.1: classify by headers and daticert,
-	// never by subject).
+	// is weak (classify by headers and daticert, never by subject).
 	FindingSubjectOnly = "subject-only"
 	// FindingOriginalMissing: an envelope (transport or anomaly) whose
-	// signed body has no message/rfc822 part (pec-spec.md section 5).
+	// signed body has no message/rfc822 part (RFC 6109 section 3).
 	FindingOriginalMissing = "original-missing"
 	// FindingOriginalUnexpected: a receipt or notice other than the
 	// delivery receipt whose signed body carries the original message,
-	// which the spec excludes (pec-spec.md section 5).
+	// which the rules exclude (RFC 6109 section 3.3).
 	FindingOriginalUnexpected = "original-unexpected"
 	// FindingFormMismatch: the form of a delivery receipt shown by its parts
 	// differs from the requested form (daticert ricevuta/@tipo, else
 	// X-TipoRicevuta). Expected for copy (Cc) recipients, who get a
-	// sintetica whatever was requested (pec-spec.md section 3.2 (7)): a
+	// sintetica whatever was requested (RFC 6109 section 3.3): a
 	// notice, not an error.
 	FindingFormMismatch = "form-mismatch"
 	// FindingRequestedFormMismatch: daticert ricevuta/@tipo and

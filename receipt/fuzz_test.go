@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sigillo/sigillo/internal/testutil"
 	"github.com/sigillo/sigillo/receipt"
 )
 
@@ -31,24 +32,24 @@ func clsSubjectSeeds() []string {
 
 // clsCorpusSubjects returns the outer Subject values of the shared corpus, or
 // nothing when it is absent (seeding is optional).
-func clsCorpusSubjects() []string {
-	var out []string
-	for dir, _ := filepath.Abs("."); ; dir = filepath.Dir(dir) {
-		files, _ := filepath.Glob(filepath.Join(dir, "shared", "corpus", "real", "*.eml"))
-		for _, name := range files {
-			fh, err := os.Open(name)
-			if err != nil {
-				continue
-			}
-			if msg, err := mail.ReadMessage(fh); err == nil {
-				out = append(out, msg.Header.Get("Subject"))
-			}
-			fh.Close()
-		}
-		if len(files) > 0 || filepath.Dir(dir) == dir {
-			return out
-		}
+func clsCorpusSubjects(f *testing.F) []string {
+	dir, ok := testutil.FindCorpus(f, "real")
+	if !ok {
+		return nil
 	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	var out []string
+	for _, name := range files {
+		fh, err := os.Open(name)
+		if err != nil {
+			continue
+		}
+		if msg, err := mail.ReadMessage(fh); err == nil {
+			out = append(out, msg.Header.Get("Subject"))
+		}
+		fh.Close()
+	}
+	return out
 }
 
 // FuzzParseSubject checks that ParseSubject never panics and that its
@@ -57,7 +58,7 @@ func clsCorpusSubjects() []string {
 // the standard prefix gives back the same kind, variant, original and
 // nesting, exactly.
 func FuzzParseSubject(f *testing.F) {
-	for _, s := range append(clsSubjectSeeds(), clsCorpusSubjects()...) {
+	for _, s := range append(clsSubjectSeeds(), clsCorpusSubjects(f)...) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -111,7 +112,7 @@ func FuzzClassifyHeaders(f *testing.F) {
 	for i, v := range values {
 		f.Add(v[0], v[1], v[2], v[3], seeds[i%len(seeds)])
 	}
-	for _, s := range clsCorpusSubjects() {
+	for _, s := range clsCorpusSubjects(f) {
 		f.Add("", "", "", "", s)
 	}
 	f.Fuzz(func(t *testing.T, trasporto, ricevuta, tipo, verifica, subject string) {

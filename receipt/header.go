@@ -42,7 +42,7 @@ func (h MapHeader) Values(key string) []string {
 	return vs
 }
 
-// The PEC header fields (pec-spec.md section 4).
+// The PEC header fields (RFC 6109 sections 2 and 3; DM 2 novembre 2005 annex).
 const (
 	headerTrasporto         = "X-Trasporto"
 	headerRicevuta          = "X-Ricevuta"
@@ -122,7 +122,7 @@ func quote(s string) string {
 	return `"` + strings.ToValidUTF8(s, "\uFFFD") + `"`
 }
 
-// ricevutaKind maps the seven X-Ricevuta values (pec-spec.md section 4).
+// ricevutaKind maps the seven X-Ricevuta values (RFC 6109 section 3).
 func ricevutaKind(v string) Kind {
 	switch k := Kind(v); k {
 	case KindAccettazione, KindNonAccettazione, KindPresaInCarico, KindAvvenutaConsegna,
@@ -132,7 +132,7 @@ func ricevutaKind(v string) Kind {
 	return ""
 }
 
-// trasportoKind maps the two X-Trasporto values (pec-spec.md section 4).
+// trasportoKind maps the two X-Trasporto values (RFC 6109 section 3).
 func trasportoKind(v string) Kind {
 	switch v {
 	case "posta-certificata":
@@ -143,7 +143,7 @@ func trasportoKind(v string) Kind {
 	return ""
 }
 
-// FromHeaders reads the PEC header fields of pec-spec.md section 4 from h
+// FromHeaders reads the PEC header fields (RFC 6109 section 3) from h
 // (a nil h reads as empty): X-Trasporto, X-Ricevuta, X-TipoRicevuta and
 // X-VerificaSicurezza.
 //

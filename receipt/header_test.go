@@ -31,6 +31,7 @@ func clsCodes(fs []receipt.Finding) []string {
 }
 
 func TestFromHeaders(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		h        receipt.Header
@@ -85,6 +86,7 @@ func TestFromHeaders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			got := receipt.FromHeaders(tt.h)
 			assert.Equal(t, tt.kind, got.Kind, "Kind")
 			assert.Equal(t, tt.virus, got.Virus, "Virus")
@@ -95,6 +97,7 @@ func TestFromHeaders(t *testing.T) {
 }
 
 func TestFromHeadersRawValues(t *testing.T) {
+	t.Parallel()
 	got := receipt.FromHeaders(clsHeader("X-Ricevuta", "  Accettazione\r\n", "X-Tiporicevuta", "complet",
 		"X-Trasporto", "errore", "X-VerificaSicurezza", "errore "))
 	assert.Equal(t, "Accettazione", got.Ricevuta)
@@ -106,6 +109,7 @@ func TestFromHeadersRawValues(t *testing.T) {
 // TestHeaderAdapters checks that the usual header types satisfy Header (or
 // adapt to it through MapHeader) and find X-TipoRicevuta in either spelling.
 func TestHeaderAdapters(t *testing.T) {
+	t.Parallel()
 	const raw = "X-Trasporto: posta-certificata\r\nX-Tiporicevuta: breve\r\nSubject: POSTA CERTIFICATA: x\r\n\r\nbody\r\n"
 
 	msg, err := mail.ReadMessage(strings.NewReader(raw))
@@ -124,6 +128,7 @@ func TestHeaderAdapters(t *testing.T) {
 		"go-message textproto":   &gm,
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			got := receipt.FromHeaders(h)
 			assert.Equal(t, receipt.KindPostaCertificata, got.Kind)
 			assert.Equal(t, receipt.FormBreve, got.RequestedForm)
@@ -136,6 +141,7 @@ func TestHeaderAdapters(t *testing.T) {
 }
 
 func TestMapHeaderValues(t *testing.T) {
+	t.Parallel()
 	h := receipt.MapHeader{"X-Tiporicevuta": {"a"}, "x-tiporicevuta": {"c"}, "X-TIPORICEVUTA": {"b"}}
 	// Canonical key first, then the other spellings in byte order.
 	assert.Equal(t, []string{"a", "b", "c"}, h.Values("x-TipoRicevuta"))

@@ -3,16 +3,15 @@ package receipt
 import "github.com/sigillo/sigillo/daticert"
 
 // Kind is the kind of a PEC message: one of the two envelopes or one of the
-// receipts and notices of pec-spec.md section 3.1 (DM 2/11/2005 technical
-// rules §3; RFC 6109 §3), or [KindNotPEC].
+// receipts and notices of the DM 2 novembre 2005 annex (RFC 6109 section 3), or [KindNotPEC].
 //
 // The string values are a public contract (the command-line tools print them
 // in their JSON output); they never change. A Kind read from input may hold
 // any string; [Kind.Known] tells the declared values apart.
 type Kind string
 
-// The kinds of PEC message. The comment of each names its row in the table of
-// pec-spec.md section 3.1.
+// The kinds of PEC message (RFC 6109 section 3). The comment of each gives its
+// Italian name and its row in the catalogue of the technical rules.
 const (
 	// KindPostaCertificata is the transport envelope, busta di trasporto
 	// (row 1): X-Trasporto: posta-certificata, daticert tipo
@@ -59,7 +58,7 @@ const (
 )
 
 // Kinds returns every declared Kind, envelopes first, then the receipts and
-// notices in the order of pec-spec.md section 3.1, then [KindNotPEC]. The
+// notices in the order of RFC 6109 section 3, then [KindNotPEC]. The
 // slice is new on each call.
 func Kinds() []Kind {
 	return []Kind{
@@ -80,13 +79,13 @@ func (k Kind) Known() bool {
 }
 
 // IsEnvelope reports whether k is one of the two envelopes, which carry
-// X-Trasporto (pec-spec.md sections 3.2 (1) and (2)).
+// X-Trasporto (RFC 6109 section 3).
 func (k Kind) IsEnvelope() bool {
 	return k == KindPostaCertificata || k == KindAnomalia
 }
 
 // IsReceipt reports whether k is one of the seven receipts and notices,
-// which carry X-Ricevuta (pec-spec.md sections 3.2 (3) to (11)).
+// which carry X-Ricevuta (RFC 6109 section 3).
 func (k Kind) IsReceipt() bool {
 	switch k {
 	case KindAccettazione, KindNonAccettazione, KindPresaInCarico, KindAvvenutaConsegna,
@@ -127,7 +126,7 @@ func KindFromType(t daticert.Type) Kind {
 	return ""
 }
 
-// Form is the form of a delivery receipt (pec-spec.md section 3.2 (7)):
+// Form is the form of a delivery receipt (RFC 6109 section 3.3):
 // completa (the whole original attached as postacert.eml), breve (the
 // original with its attachments replaced by .hash text parts) or sintetica
 // (no original). It is the type of daticert ricevuta/@tipo and of the
@@ -146,7 +145,7 @@ const (
 )
 
 // StandardSubjectPrefix returns the subject prefix the technical rules give
-// to kind (pec-spec.md section 3.1), upper case and ending with a colon and
+// to kind (RFC 6109 section 3), upper case and ending with a colon and
 // one space, such as "CONSEGNA: ". virus selects the virus variant of
 // [KindNonAccettazione] ("AVVISO DI NON ACCETTAZIONE PER VIRUS: ") and
 // [KindErroreConsegna] ("AVVISO DI MANCATA CONSEGNA PER VIRUS: ") and is

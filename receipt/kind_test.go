@@ -10,6 +10,7 @@ import (
 )
 
 func TestKindStringsAreStable(t *testing.T) {
+	t.Parallel()
 	// These strings are a public JSON contract of the command-line tools.
 	want := map[receipt.Kind]string{
 		receipt.KindPostaCertificata:        "posta-certificata",
@@ -30,6 +31,7 @@ func TestKindStringsAreStable(t *testing.T) {
 }
 
 func TestKindPredicates(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		kind                             receipt.Kind
 		known, envelope, receipt, virusV bool
@@ -66,6 +68,7 @@ func TestKindPredicates(t *testing.T) {
 }
 
 func TestStandardSubjectPrefix(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		kind  receipt.Kind
 		virus bool

@@ -18,7 +18,7 @@ type SubjectInfo struct {
 	// VIRUS: ") or the virus detection notice ("PROBLEMA DI SICUREZZA: ").
 	Virus bool
 	// Standard reports whether the prefix has the wording of the technical
-	// rules (pec-spec.md section 3.1), compared case-insensitively and
+	// rules (DM 2 novembre 2005 annex; RFC 6109 section 3), compared case-insensitively and
 	// ignoring the amount of white space. It is false for the wordings
 	// found in provider manuals and third-party code, such as "Avvenuta
 	// consegna: " or "Mancata consegna: ", and when no prefix matched.
@@ -57,8 +57,8 @@ type subjectPrefix struct {
 	standard bool
 }
 
-// prefixTable lists every recognised prefix, longest first (see
-// pec-spec.md section 3.1: "test the longer prefixes first").
+// prefixTable lists every recognised prefix, longest first, so that a longer
+// prefix is tried before a shorter one that is its head.
 var prefixTable = buildPrefixTable()
 
 func buildPrefixTable() []subjectPrefix {
@@ -69,7 +69,7 @@ func buildPrefixTable() []subjectPrefix {
 		standard bool
 	}
 	defs := []def{
-		// The standard forms of the technical rules (pec-spec.md §3.1).
+		// The standard forms of the technical rules (RFC 6109 section 3).
 		{"POSTA CERTIFICATA", KindPostaCertificata, false, true},
 		{"ANOMALIA MESSAGGIO", KindAnomalia, false, true},
 		{"ACCETTAZIONE", KindAccettazione, false, true},
@@ -81,8 +81,8 @@ func buildPrefixTable() []subjectPrefix {
 		{"AVVISO DI MANCATA CONSEGNA PER VIRUS", KindErroreConsegna, true, true},
 		{"AVVISO DI MANCATA CONSEGNA PER SUP. TEMPO MASSIMO", KindPreavvisoErroreConsegna, false, true},
 		{"PROBLEMA DI SICUREZZA", KindRilevazioneVirus, true, true},
-		// Wordings of provider manuals and third-party code (pec-spec.md
-		// §3.1 notes): recognised, but not standard.
+		// Wordings of provider manuals and third-party code: recognised, but
+		// not standard.
 		{"AVVENUTA CONSEGNA", KindAvvenutaConsegna, false, false},
 		{"RICEVUTA DI AVVENUTA CONSEGNA", KindAvvenutaConsegna, false, false},
 		{"RICEVUTA DI ACCETTAZIONE", KindAccettazione, false, false},
@@ -187,8 +187,8 @@ func matchPrefix(s string, standardOnly bool) (*subjectPrefix, int) {
 // known prefixes, longest first, comparing ASCII letters case-insensitively
 // and accepting runs of white space between words, white space before the
 // colon and none or several spaces after it (the RFC prints "SUP.  TEMPO"
-// with two spaces). The prefixes are the eleven standard ones of pec-spec.md
-// section 3.1 and the wordings of provider manuals and third-party code
+// with two spaces). The prefixes are the eleven standard ones of the technical
+// rules (RFC 6109 section 3) and the wordings of provider manuals and third-party code
 // ("Avvenuta consegna: ", "Mancata consegna: ", "Non accettazione: ",
 // "Errore consegna: ", "Preavviso di mancata consegna: ", ...), which are
 // recognised with Standard false. After the outermost prefix, further

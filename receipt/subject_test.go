@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseSubject(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		subject  string
@@ -78,6 +79,7 @@ func TestParseSubject(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			got := receipt.ParseSubject(tt.subject)
 			assert.Equal(t, receipt.SubjectInfo{
 				Kind: tt.kind, Virus: tt.virus, Standard: tt.standard, Exact: tt.exact,
@@ -88,6 +90,7 @@ func TestParseSubject(t *testing.T) {
 }
 
 func TestDecodeSubject(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, raw, want string
 	}{
@@ -103,6 +106,7 @@ func TestDecodeSubject(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			assert.Equal(t, tt.want, receipt.DecodeSubject(tt.raw))
 		})
 	}

@@ -17,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sigillo/sigillo/internal/testutil"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -52,14 +54,7 @@ func neverIdle() (<-chan time.Time, func() bool) { return nil, func() bool { ret
 // golden compares got with testdata/golden/name, rewriting it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "missing golden file; run go test -update")
-	assert.Equal(t, string(want), got)
+	testutil.Golden(t, filepath.Join("testdata", "golden", name), []byte(got), *update)
 }
 
 // copyTree copies the bundled messages into a temporary directory, so tests can

@@ -13,6 +13,7 @@ import (
 )
 
 func TestRun(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	require.NoError(t, run([]string{"-out", dir, "-to", "bob@pec.example.org,bobby@pec.example.org",
 		"-cc", "carol@mail.example.com", "-receipt", "breve", "-outcome", "bobby@pec.example.org=no-such-mailbox",
@@ -50,6 +51,7 @@ func TestRun(t *testing.T) {
 }
 
 func TestRunErrors(t *testing.T) {
+	t.Parallel()
 	tests := [][]string{
 		{},
 		{"-out", t.TempDir(), "-receipt", "lunga"},

@@ -20,6 +20,7 @@ import (
 
 	"github.com/sigillo/sigillo/internal/cms"
 	"github.com/sigillo/sigillo/internal/testpki"
+	"github.com/sigillo/sigillo/internal/testutil"
 )
 
 // fixtureECProvider is the ECDSA signer of the openssl fixtures; it must match
@@ -246,10 +247,7 @@ func TestSignErrors(t *testing.T) {
 
 // TestSignVerifiedByOpenSSL checks Sign's output with an independent verifier.
 func TestSignVerifiedByOpenSSL(t *testing.T) {
-	openssl, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl not on PATH")
-	}
+	openssl := testutil.Tool(t, "openssl")
 	w := testpki.Default()
 	dir := t.TempDir()
 	root := filepath.Join(dir, "root.pem")

@@ -1,6 +1,6 @@
 // Package cms is the CMS seam of Sigillo: it parses, verifies and produces the
-// detached CMS SignedData (RFC 5652) of PEC messages (pec-spec.md section 10.1). It
-// is the only package that imports go.mozilla.org/pkcs7, so that swapping that
+// detached CMS SignedData (RFC 5652, as S/MIME uses it, RFC 5751) of PEC
+// messages. It is the only package that imports go.mozilla.org/pkcs7, so that swapping that
 // dependency stays a one-package change.
 //
 // [Parse] accepts DER and BER (indefinite lengths, as streaming signers emit). Every

@@ -1,6 +1,6 @@
 // Package testpki builds a small, deterministic test PKI in code: a root, PEC signing
 // CAs shaped like AgID CA1, and provider signing certificates shaped like the real
-// ones (pec-spec.md section 10.2 and 10.3). It is used by the CMS and envelope tests,
+// ones (the certificate profile of RFC 6109 section 5). It is used by the CMS and envelope tests,
 // by the message builders, and later by the public pec/pectest package.
 //
 // It is test-only code: every constructor panics on programmer error (a bad option
@@ -37,4 +37,9 @@
 //
 // Options change any of these (key, validity, SHA-1 certificate signature, key usage,
 // EKU, SAN, serial, name constraints).
+//
+// # Limits
+//
+// None: the input is the test's own, and keys come from a fixed embedded set
+// (loaded once and cached for the process).
 package testpki

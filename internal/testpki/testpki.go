@@ -27,12 +27,13 @@ var (
 // every default validity period. Tests that need "some valid time" pin it.
 func ReferenceTime() time.Time { return time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC) }
 
-// Policy OIDs of the PEC circuit (pec-spec.md section 10.3).
+// Policy OIDs of the PEC circuit, as the AgID and DigitPA CA certificates and
+// the provider certificates issued under them carry them (read only).
 var (
-	// OIDPolicyPECCA is the AgID/DigitPA CA policy 1.3.76.16.3.1.
-	OIDPolicyPECCA = asn1.ObjectIdentifier{1, 3, 76, 16, 3, 1}
-	// OIDPolicyPECProvider is the provider certificate policy 1.3.76.16.3.1.1.
-	OIDPolicyPECProvider = asn1.ObjectIdentifier{1, 3, 76, 16, 3, 1, 1}
+	// oidPolicyPECCA is the AgID/DigitPA CA policy 1.3.76.16.3.1.
+	oidPolicyPECCA = asn1.ObjectIdentifier{1, 3, 76, 16, 3, 1}
+	// oidPolicyPECProvider is the provider certificate policy 1.3.76.16.3.1.1.
+	oidPolicyPECProvider = asn1.ObjectIdentifier{1, 3, 76, 16, 3, 1, 1}
 )
 
 var oidSHA1WithRSA = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}
@@ -188,7 +189,7 @@ func (id *Identity) NewCA(name string, opts ...Option) *Identity {
 		MaxPathLenZero:        true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageEmailProtection},
-		Policies:              []x509.OID{mustOID(OIDPolicyPECCA)},
+		Policies:              []x509.OID{mustOID(oidPolicyPECCA)},
 	}
 	return issue(id, tmpl, c)
 }
@@ -206,7 +207,7 @@ func (id *Identity) NewProvider(org, email string, opts ...Option) *Identity {
 		},
 		KeyUsage:    x509.KeyUsageDigitalSignature,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
-		Policies:    []x509.OID{mustOID(OIDPolicyPECProvider)},
+		Policies:    []x509.OID{mustOID(oidPolicyPECProvider)},
 	}
 	if !c.noSAN {
 		tmpl.EmailAddresses = []string{email}

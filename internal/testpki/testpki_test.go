@@ -26,6 +26,7 @@ func verifyOpts(w *testpki.World, at time.Time) x509.VerifyOptions {
 }
 
 func TestDefaultWorldVerifies(t *testing.T) {
+	t.Parallel()
 	w := testpki.Default()
 	require.Same(t, w, testpki.Default(), "memoised")
 	for _, p := range []*testpki.Identity{w.Provider, w.OtherProvider} {
@@ -42,6 +43,7 @@ func TestDefaultWorldVerifies(t *testing.T) {
 }
 
 func TestProviderProfile(t *testing.T) {
+	t.Parallel()
 	w := testpki.Default()
 	c := w.Provider.Cert
 	assert.Equal(t, "Posta Certificata "+testpki.ProviderOrg, c.Subject.CommonName)
@@ -80,6 +82,7 @@ func TestProviderProfile(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
+	t.Parallel()
 	a, b := testpki.NewWorld(), testpki.NewWorld()
 	for _, p := range [][2]*testpki.Identity{{a.Root, b.Root}, {a.CA, b.CA}, {a.Provider, b.Provider}, {a.OtherProvider, b.OtherProvider}} {
 		assert.Equal(t, p[0].Cert.Raw, p[1].Cert.Raw, p[0].Cert.Subject.CommonName)
@@ -97,6 +100,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestSHA1Legacy(t *testing.T) {
+	t.Parallel()
 	root := testpki.NewRoot("Legacy Root", testpki.SignatureSHA1())
 	ca := root.NewCA("Legacy CA1", testpki.SignatureSHA1())
 	leaf := ca.NewProvider("ARUBA PEC S.p.A.", "posta-certificata@pec.legacy.it",
@@ -132,6 +136,7 @@ func pool(certs ...*x509.Certificate) *x509.CertPool {
 }
 
 func TestKeysAndOptions(t *testing.T) {
+	t.Parallel()
 	root := testpki.NewRoot("Opt Root", testpki.KeyECDSAP384())
 	ca := root.NewCA("Opt CA", testpki.KeyECDSAP256(0), testpki.PermittedEmailDomains("pec.ok.it"))
 	ok := ca.NewProvider("OK", "posta-certificata@pec.ok.it", testpki.KeyECDSAP256(1), testpki.Serial(42))
@@ -169,6 +174,7 @@ func TestKeysAndOptions(t *testing.T) {
 }
 
 func TestSelfSignedLookalike(t *testing.T) {
+	t.Parallel()
 	w := testpki.Default()
 	fake := w.Provider.SelfSignedLookalike()
 	assert.Equal(t, w.Provider.Cert.RawSubject, fake.Cert.RawSubject)
@@ -182,6 +188,7 @@ func TestSelfSignedLookalike(t *testing.T) {
 }
 
 func TestPEM(t *testing.T) {
+	t.Parallel()
 	w := testpki.Default()
 	b, _ := pem.Decode(w.Provider.PEM())
 	require.NotNil(t, b)

@@ -1,10 +1,13 @@
 // Package testutil holds the helpers that the tests of every Sigillo package share:
 // the lookup of the real-message corpus and its MANIFEST.tsv, the openssl
-// interoperability call, and golden files. It is imported by _test.go files only.
+// interoperability call, golden files, the module's testdata directory, and the
+// exported string constants of a package read from its sources. It is imported by
+// _test.go files only.
 //
 // The corpus (real provider messages) lives outside the module, in a directory
-// shared/corpus found by walking up from the test's package directory; tests that
-// need it skip when it is absent. Real messages are never copied into the module.
+// corpus inside a directory shared, found by walking up from the test's package
+// directory; tests that need it skip when it is absent. Real messages are never
+// copied into the module.
 //
 // A test that needs an external program (openssl) skips when the program is not on
 // PATH, except when the CI environment variable is set: CI installs every such
@@ -21,23 +24,57 @@ import (
 	"time"
 )
 
-// CorpusDir returns the directory shared/corpus, found by walking up from the
-// current directory (the test's package directory), joined with sub. It skips the
-// test when there is none.
+// CorpusDir returns the corpus directory (corpus inside shared), found by walking
+// up from the current directory (the test's package directory), joined with sub.
+// It skips the test when there is none.
 func CorpusDir(t testing.TB, sub ...string) string {
+	t.Helper()
+	c, ok := FindCorpus(t, sub...)
+	if !ok {
+		t.Skip("the real-message corpus (a directory corpus inside shared, with MANIFEST.tsv) is not above the package directory: skipping")
+	}
+	return c
+}
+
+// FindCorpus is [CorpusDir] for callers that go on without the corpus, such as
+// fuzz targets seeding from it: it reports false instead of skipping.
+func FindCorpus(t testing.TB, sub ...string) (string, bool) {
+	t.Helper()
+	c, ok := up(t, filepath.Join("shared", "corpus"), "MANIFEST.tsv")
+	if !ok {
+		return "", false
+	}
+	return filepath.Join(append([]string{c}, sub...)...), true
+}
+
+// Testdata returns the module's testdata directory (the one holding trust.pem),
+// found by walking up from the current directory (the test's package directory),
+// joined with sub. It fails the test when there is none.
+func Testdata(t testing.TB, sub ...string) string {
+	t.Helper()
+	td, ok := up(t, "testdata", "trust.pem")
+	if !ok {
+		t.Fatal("testdata/trust.pem not found above the package directory")
+	}
+	return filepath.Join(append([]string{td}, sub...)...)
+}
+
+// up walks up from the current directory to the first directory d holding the
+// regular file rel/marker, and returns d/rel.
+func up(t testing.TB, rel, marker string) (string, bool) {
 	t.Helper()
 	dir, err := filepath.Abs(".")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for {
-		c := filepath.Join(dir, "shared", "corpus")
-		if st, err := os.Stat(filepath.Join(c, "MANIFEST.tsv")); err == nil && !st.IsDir() {
-			return filepath.Join(append([]string{c}, sub...)...)
+		p := filepath.Join(dir, rel)
+		if st, err := os.Stat(filepath.Join(p, marker)); err == nil && !st.IsDir() {
+			return p, true
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Skip("shared/corpus not found above the package directory: skipping the real-message tests")
+			return "", false
 		}
 		dir = parent
 	}
@@ -106,9 +143,10 @@ func Tool(t testing.TB, name string) string {
 }
 
 // OpenSSLVerify checks that `openssl smime -verify` accepts the signed message raw
-// with the PEM certificates rootPEM as the only trust anchors, as of at. It skips
-// as [Tool] does when openssl is absent.
-func OpenSSLVerify(t testing.TB, raw, rootPEM []byte, at time.Time) {
+// with the PEM certificates rootPEM as the only trust anchors, as of at, with the
+// further options extra (such as "-purpose", "smimesign"). It skips as [Tool] does
+// when openssl is absent.
+func OpenSSLVerify(t testing.TB, raw, rootPEM []byte, at time.Time, extra ...string) {
 	t.Helper()
 	bin := Tool(t, "openssl")
 	dir := t.TempDir()
@@ -119,8 +157,9 @@ func OpenSSLVerify(t testing.TB, raw, rootPEM []byte, at time.Time) {
 	if err := os.WriteFile(ca, rootPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(bin, "smime", "-verify", "-in", msg, "-CAfile", ca,
-		"-attime", strconv.FormatInt(at.Unix(), 10), "-out", os.DevNull).CombinedOutput()
+	args := append([]string{"smime", "-verify", "-in", msg, "-CAfile", ca,
+		"-attime", strconv.FormatInt(at.Unix(), 10), "-out", os.DevNull}, extra...)
+	out, err := exec.Command(bin, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("openssl smime -verify: %v: %s", err, out)
 	}

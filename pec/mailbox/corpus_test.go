@@ -10,26 +10,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// corpusDir finds shared/corpus/real by walking up from the package directory and
-// skips the test when it is absent (a user who cloned only the project).
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	require.NoError(t, err)
-	for {
-		p := filepath.Join(dir, "shared", "corpus", "real")
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/corpus not found: the real-message corpus is not available")
-		}
-		dir = parent
-	}
-}
+	"github.com/sigillo/sigillo/internal/testutil"
+)
 
 // The real provider messages give the same verdicts read from their files, from an
 // mboxo and an mboxrd mailbox and from a zip export: a genuine message stays
@@ -37,7 +20,7 @@ func corpusDir(t *testing.T) string {
 // directory only.)
 func TestCorpusInMailboxes(t *testing.T) {
 	t.Parallel()
-	dir := corpusDir(t)
+	dir := testutil.CorpusDir(t, "real")
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	var msgs [][]byte

@@ -59,5 +59,12 @@
 // certificates are valid from 2024-01-01 to 2044-01-01 (UTC); verify at the
 // message time, or any time in that range.
 //
+// # Limits
+//
+// The original message given to [Provider.Send] is bounded as the envelope
+// builders bound it: SendOptions.Limits (an envelope.BuildLimits; nil means
+// envelope.DefaultMaxOriginalBytes, DefaultMaxHeaderBytes and
+// DefaultMaxRecipients). Beyond them Send fails with the builder's error.
+//
 // This package is for tests: the keys are public, the certificates fake.
 package pectest

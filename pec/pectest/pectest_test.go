@@ -1,15 +1,8 @@
 package pectest_test
 
 import (
-	"bytes"
 	"crypto"
 	"fmt"
-	"net/mail"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,7 +11,8 @@ import (
 
 	"github.com/sigillo/sigillo/daticert"
 	"github.com/sigillo/sigillo/envelope"
-	"github.com/sigillo/sigillo/internal/mime"
+	"github.com/sigillo/sigillo/internal/testutil"
+	"github.com/sigillo/sigillo/internal/testutil/pecmsg"
 	"github.com/sigillo/sigillo/pec/pectest"
 	"github.com/sigillo/sigillo/receipt"
 )
@@ -49,51 +43,6 @@ var outcomes = map[string]pectest.Outcome{
 	"fay@pec.example.org":   pectest.TimeoutAfterTakeover,
 }
 
-// inspect reads a signed message back: header, own daticert, carried
-// original, and whether that has .hash parts.
-func inspect(t *testing.T, raw []byte) (mail.Header, *daticert.Cert, []byte, bool) {
-	t.Helper()
-	m, err := mail.ReadMessage(bytes.NewReader(raw))
-	require.NoError(t, err)
-	var cert *daticert.Cert
-	var carried []byte
-	require.NoError(t, mime.Walk(raw, nil, func(e *mime.Entity) error {
-		switch {
-		case e.MediaType == "application/xml" && e.Header.Filename() == "daticert.xml":
-			xml, err := mime.Decode(e.Header.TransferEncoding(), e.Body.Of(raw))
-			require.NoError(t, err)
-			cert, err = daticert.Parse(xml, nil)
-			require.NoError(t, err)
-		case e.MediaType == "message/rfc822":
-			carried = e.Body.Of(raw)
-		}
-		return nil
-	}))
-	hashed := false
-	if carried != nil {
-		_ = mime.Walk(carried, nil, func(e *mime.Entity) error {
-			hashed = hashed || strings.HasSuffix(e.Header.Filename(), receipt.HashSuffix)
-			return nil
-		})
-	}
-	return m.Header, cert, carried, hashed
-}
-
-func openssl(t *testing.T, trustPEM, raw []byte, at time.Time) {
-	t.Helper()
-	path, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl not on PATH")
-	}
-	dir := t.TempDir()
-	msg, ca := filepath.Join(dir, "m.eml"), filepath.Join(dir, "trust.pem")
-	require.NoError(t, os.WriteFile(msg, raw, 0o600))
-	require.NoError(t, os.WriteFile(ca, trustPEM, 0o600))
-	out, err := exec.Command(path, "smime", "-verify", "-in", msg, "-CAfile", ca,
-		"-attime", strconv.FormatInt(at.Unix(), 10), "-out", os.DevNull).CombinedOutput()
-	require.NoError(t, err, "openssl: %s", out)
-}
-
 // checkMessage verifies m with Sigillo's verifier and openssl, classifies
 // it, and compares its daticert with the one recorded.
 func checkMessage(t *testing.T, w *pectest.World, m *pectest.Message) {
@@ -101,7 +50,7 @@ func checkMessage(t *testing.T, w *pectest.World, m *pectest.Message) {
 	rep := envelope.Verify(m.Raw, &envelope.VerifyOptions{Trust: w.Trust()})
 	require.Equal(t, envelope.StatusValid, rep.Status, "%s: %v", m.Name, rep.Err)
 	assert.True(t, rep.SigningTime.Equal(m.Time), m.Name)
-	h, cert, carried, hashed := inspect(t, m.Raw)
+	h, cert, carried, hashed := pecmsg.Inspect(t, m.Raw)
 	res := receipt.Classify(receipt.Input{Header: receipt.MapHeader(h),
 		Body: &receipt.Body{Cert: cert, Original: carried != nil, OriginalHashed: hashed}})
 	assert.Equal(t, m.Kind, res.Kind, m.Name)
@@ -118,12 +67,14 @@ func checkMessage(t *testing.T, w *pectest.World, m *pectest.Message) {
 		cert.Date = m.Cert.Date
 		assert.Equal(t, m.Cert, cert, m.Name)
 	}
-	openssl(t, w.TrustPEM(), m.Raw, m.Time)
+	testutil.OpenSSLVerify(t, m.Raw, w.TrustPEM(), m.Time)
 }
 
 func TestSendExchange(t *testing.T) {
+	t.Parallel()
 	for _, digest := range []crypto.Hash{crypto.SHA256, crypto.SHA1} {
 		t.Run(digest.String(), func(t *testing.T) {
+			t.Parallel()
 			w, p := newWorld(&pectest.Options{Digest: digest})
 			x, err := p.Send([]byte(original), &pectest.SendOptions{Outcomes: outcomes})
 			require.NoError(t, err)
@@ -176,10 +127,10 @@ func TestSendExchange(t *testing.T) {
 			assert.Equal(t, "5.1.1", ec.Cert.ExtendedErrorCode())
 
 			// Bob (To) gets the breve he asked for; Frank (Cc) a sintetica.
-			_, _, carried, hashed := inspect(t, x.Find(receipt.KindAvvenutaConsegna, "bob@pec.example.org").Raw)
+			_, _, carried, hashed := pecmsg.Inspect(t, x.Find(receipt.KindAvvenutaConsegna, "bob@pec.example.org").Raw)
 			require.NotNil(t, carried)
 			assert.True(t, hashed)
-			_, _, carried, _ = inspect(t, x.Find(receipt.KindAvvenutaConsegna, "frank@pec.example.it").Raw)
+			_, _, carried, _ = pecmsg.Inspect(t, x.Find(receipt.KindAvvenutaConsegna, "frank@pec.example.it").Raw)
 			assert.Nil(t, carried)
 			checks, err := receipt.CheckBreve(x.Find(receipt.KindAvvenutaConsegna, "bob@pec.example.org").Raw, []byte(original), nil)
 			require.NoError(t, err)
@@ -199,6 +150,7 @@ func TestSendExchange(t *testing.T) {
 }
 
 func TestSendDeterministic(t *testing.T) {
+	t.Parallel()
 	_, p1 := newWorld(nil)
 	_, p2 := newWorld(nil)
 	x1, err := p1.Send([]byte(original), &pectest.SendOptions{Outcomes: outcomes})
@@ -217,6 +169,7 @@ func TestSendDeterministic(t *testing.T) {
 }
 
 func TestSendNotAccepted(t *testing.T) {
+	t.Parallel()
 	w, p := newWorld(nil)
 	tests := []struct {
 		name  string
@@ -231,6 +184,7 @@ func TestSendNotAccepted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			x, err := p.Send([]byte(tt.orig), tt.opts)
 			require.NoError(t, err)
 			assert.False(t, x.Accepted)
@@ -245,24 +199,27 @@ func TestSendNotAccepted(t *testing.T) {
 }
 
 func TestSendUnknownOutcome(t *testing.T) {
+	t.Parallel()
 	_, p := newWorld(nil)
 	_, err := p.Send([]byte(original), &pectest.SendOptions{Outcomes: map[string]pectest.Outcome{"bob@pec.example.org": "lost"}})
 	require.ErrorIs(t, err, pectest.ErrUnknownOutcome)
 }
 
 func TestAnomaly(t *testing.T) {
+	t.Parallel()
 	w, _ := newWorld(nil)
 	p := w.Providers()[1]
 	m, err := p.Anomaly([]byte("From: mallory@mail.example.com\r\nTo: bob@pec.example.org\r\nSubject: Offerta\r\n\r\nCiao\r\n"), "")
 	require.NoError(t, err)
 	checkMessage(t, w, m)
-	h, _, carried, _ := inspect(t, m.Raw)
+	h, _, carried, _ := pecmsg.Inspect(t, m.Raw)
 	assert.Equal(t, "errore", h.Get("X-Trasporto"))
 	assert.NotEmpty(t, h.Get("Message-ID"))
 	assert.Contains(t, string(carried), "Subject: Offerta")
 }
 
 func TestProviderFor(t *testing.T) {
+	t.Parallel()
 	w := pectest.NewWorld(nil)
 	p := w.NewProvider("Example PEC S.p.A.", "pec.example.it", "legal.example.it")
 	assert.Same(t, p, w.ProviderFor("x@LEGAL.example.it"))

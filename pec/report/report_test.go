@@ -14,24 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sigillo/sigillo/envelope"
+	"github.com/sigillo/sigillo/internal/testutil"
 	"github.com/sigillo/sigillo/pec"
 	"github.com/sigillo/sigillo/pec/report"
 )
-
-// testdataDir returns the repository's testdata directory.
-func testdataDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "testdata", "trust.pem")); err == nil {
-			return filepath.Join(dir, "testdata")
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "testdata/trust.pem not found")
-		dir = parent
-	}
-}
 
 // fixture reads the bundled exchange (14 files) plus an unreadable file into a
 // tracker and entries.
@@ -44,7 +30,7 @@ type fixture struct {
 
 func loadFixture(t testing.TB) *fixture {
 	t.Helper()
-	td := testdataDir(t)
+	td := testutil.Testdata(t)
 	pem, err := os.ReadFile(filepath.Join(td, "trust.pem"))
 	require.NoError(t, err)
 	trust := envelope.NewTrust()
@@ -175,7 +161,7 @@ func TestLegalTimeMatchesZoneinfo(t *testing.T) {
 // transmission; the same file read without the trust anchor is an unproven claim.
 func TestWriteRejectedAndUnproven(t *testing.T) {
 	t.Parallel()
-	td := testdataDir(t)
+	td := testutil.Testdata(t)
 	raw, err := os.ReadFile(filepath.Join(td, "messages", "rejected", "01-non-accettazione.eml"))
 	require.NoError(t, err)
 	pem, err := os.ReadFile(filepath.Join(td, "trust.pem"))

@@ -3,6 +3,7 @@ package report
 import (
 	"github.com/sigillo/sigillo/envelope"
 	"github.com/sigillo/sigillo/pec"
+	"github.com/sigillo/sigillo/pec/mailbox"
 	"github.com/sigillo/sigillo/receipt"
 )
 
@@ -179,8 +180,24 @@ func reasonText(lang string, err error) string {
 	if err == nil {
 		return ""
 	}
-	type reason struct{ it, en string }
-	reasons := map[string]reason{
+	if t, ok := reasonTexts()[envelope.ReasonCode(err)]; ok {
+		if lang == "en" {
+			return t.en
+		}
+		return t.it
+	}
+	if lang == "en" {
+		return "verification failed: " + err.Error()
+	}
+	return "verifica non riuscita: " + err.Error()
+}
+
+// text is a text in Italian and in English.
+type text struct{ it, en string }
+
+// reasonTexts explains each signature reason code (the envelope Code* constants).
+func reasonTexts() map[string]text {
+	return map[string]text{
 		envelope.CodeNotSigned:            {"il messaggio non ha una firma S/MIME", "the message has no S/MIME signature"},
 		envelope.CodeMalformed:            {"la firma o la struttura MIME sono malformate", "the signature or the MIME structure is malformed"},
 		envelope.CodeTooLarge:             {"il messaggio supera un limite di verifica", "the message exceeds a verification limit"},
@@ -203,23 +220,25 @@ func reasonText(lang string, err error) string {
 		envelope.CodeSigningTimeInFuture:  {"l'ora della firma è successiva all'ora della verifica", "the signing time is later than the verification time"},
 		envelope.CodeLegacyCryptoOutOfEra: {"la catena usa algoritmi o chiavi di vecchia generazione su una firma successiva al 14 gennaio 2018", "the chain uses legacy algorithms or keys on a signature made after 14 January 2018"},
 	}
-	if r, ok := reasons[envelope.ReasonCode(err)]; ok {
-		if lang == "en" {
-			return r.en
-		}
-		return r.it
-	}
-	if lang == "en" {
-		return "verification failed: " + err.Error()
-	}
-	return "verifica non riuscita: " + err.Error()
 }
 
 // findingText explains a finding code; "" when the code is not known (the report
 // then shows the code and the detail).
 func findingText(lang, code string) string {
-	type f struct{ it, en string }
-	m := map[string]f{
+	v, ok := findingTexts()[code]
+	if !ok {
+		return ""
+	}
+	if lang == "en" {
+		return v.en
+	}
+	return v.it
+}
+
+// findingTexts explains each finding code of envelope, receipt, pec and
+// pec/mailbox.
+func findingTexts() map[string]text {
+	return map[string]text{
 		// envelope
 		envelope.FindingWeakDigest:                {"la firma usa l'algoritmo SHA-1, oggi considerato debole", "the signature uses SHA-1, now considered weak"},
 		envelope.FindingLegacyChain:               {"la catena di certificazione usa algoritmi o chiavi di vecchia generazione", "the certification path uses legacy algorithms or keys"},
@@ -263,8 +282,17 @@ func findingText(lang, code string) string {
 		pec.CodeDaticertUnparsable:  {"i dati di certificazione non sono XML valido", "the certification data is not valid XML"},
 		pec.CodeDaticertInvalid:     {"i dati di certificazione violano le regole tecniche", "the certification data breaks the technical rules"},
 		pec.CodeDaticertUnsigned:    {"i dati di certificazione sono fuori dalla parte firmata: non provano nulla", "the certification data lies outside the signed part: it proves nothing"},
-		pec.CodeDaticertMultiple:    {"ci sono più file daticert.xml; è stato usato il primo", "there is more than one daticert.xml; the first was used"},
-		pec.CodeDaticertByName:      {"daticert.xml è stato trovato solo per nome", "daticert.xml was found by its name only"},
+		pec.CodeDaticertMultiple:    {"ci sono più file daticert.xml nella parte firmata: nessuno è stato usato", "there is more than one daticert.xml in the signed part: none was used"},
+		pec.CodeDaticertByName:      {"la parte daticert.xml non ha un tipo XML: non è stata usata", "the daticert.xml part does not have an XML media type: it was not used"},
+		pec.CodeDaticertAmbiguous:   {"la parte daticert.xml ha più campi Content-Type: non è stata usata", "the daticert.xml part has more than one Content-Type field: it was not used"},
+		pec.CodeDaticertUndecodable: {"la codifica di trasferimento di daticert.xml non si decodifica correttamente", "the transfer encoding of daticert.xml does not decode cleanly"},
+		pec.CodeDaticertMisplaced:   {"una parte daticert.xml fuori dal suo posto è stata ignorata", "a daticert.xml part outside its place was ignored"},
+		pec.CodeDaticertControlChar: {"i dati di certificazione contengono caratteri di controllo, sostituiti dal carattere di sostituzione", "the certification data holds control characters, replaced by the replacement character"},
+		pec.CodeEntityAmbiguous:     {"la parte firmata ha più campi Content-Type", "the signed part has more than one Content-Type field"},
+		pec.CodeAnomalyShape:        {"X-Trasporto: errore, ma la parte firmata non ha la forma di una busta di anomalia", "X-Trasporto: errore, but the signed part does not have the shape of an anomaly envelope"},
+		pec.CodeSignatureNotValid:   {"la firma non è valida", "the signature is not valid"},
+		pec.CodeKindNotSigned:       {"il tipo del messaggio non risulta dai dati di certificazione firmati", "the kind of the message does not rest on the signed certification data"},
+		pec.CodeAttachedPEC:         {"un messaggio allegato è un messaggio PEC: il suo esito vale solo per l'allegato", "an attached message is a PEC message: its verdict is the attachment's only"},
 		pec.CodePostacertByName:     {"il messaggio originale è stato trovato solo per nome", "the original message was found by its name only"},
 		pec.CodePostacertMultiple:   {"ci sono più candidati per il messaggio originale; è stato usato il primo", "there is more than one candidate for the original; the first was used"},
 		pec.CodePostacertUnreadable: {"il messaggio originale non è leggibile", "the original message cannot be read"},
@@ -273,13 +301,15 @@ func findingText(lang, code string) string {
 		pec.CodeMsgIDMismatch:       {"X-Riferimento-Message-ID differisce dal msgid certificato", "X-Riferimento-Message-ID differs from the certified msgid"},
 		pec.CodeSenderMismatch:      {"il mittente indicato («Per conto di») differisce da quello certificato", "the sender named (\"Per conto di\") differs from the certified one"},
 		pec.CodeDateMismatch:        {"l'intestazione Date differisce dall'ora certificata", "the Date header differs from the certified time"},
+		pec.CodeSubjectMismatch:     {"l'oggetto, che non è firmato, differisce dall'oggetto certificato", "the subject, which is not signed, differs from the certified subject"},
+		pec.CodeKeyOutsideValidity:  {"la data certificata è fuori dal periodo di validità del certificato del gestore", "the certified date is outside the validity of the provider certificate"},
+		pec.CodeHeaderAmbiguous:     {"l'intestazione ha più campi From o Content-Type: la lettura è ambigua", "the header has more than one From or Content-Type field: it is ambiguous"},
+		pec.CodeFromNotOneMailbox:   {"il campo From non contiene esattamente un indirizzo", "the From field does not hold exactly one mailbox"},
+		pec.CodeHeaderDuplicate:     {"un campo Subject, Date, X-Ricevuta o X-Trasporto è ripetuto; è stato usato il primo", "a Subject, Date, X-Ricevuta or X-Trasporto field is repeated; the first was used"},
+		// pec/mailbox
+		mailbox.CodeBOMStripped:   {"un indicatore di ordine dei byte (BOM) prima del messaggio è stato ignorato", "a byte order mark before the message was skipped"},
+		mailbox.CodeMboxAsStored:  {"il messaggio mbox ha righe «>From » ed è stato letto così com'è", "the mbox message has quoted \">From \" lines and was read as stored"},
+		mailbox.CodeMboxUnquoted:  {"il messaggio mbox è certificato solo togliendo la quotatura mboxrd delle righe «From »: è stato letto così", "the mbox message is certified only with the mboxrd quoting of \"From \" lines removed: it was read that way"},
+		mailbox.CodeMboxUnquotedO: {"il messaggio mbox è certificato solo togliendo la quotatura mboxo delle righe «From »: è stato letto così", "the mbox message is certified only with the mboxo quoting of \"From \" lines removed: it was read that way"},
 	}
-	v, ok := m[code]
-	if !ok {
-		return ""
-	}
-	if lang == "en" {
-		return v.en
-	}
-	return v.it
 }
