@@ -37,13 +37,13 @@ func (p *parser) selectDaticert(v *view, root int, signed bool, c *contents) sel
 	var direct []int
 	if rp.ContentType == "multipart/mixed" {
 		for _, k := range v.kids[root] {
-			if isDaticertName(v.parts[k].Filename) {
+			if isDaticertPart(&v.parts[k]) {
 				direct = append(direct, k)
 			}
 		}
 	}
 	for _, i := range c.leaves {
-		if !isDaticertName(v.parts[i].Filename) {
+		if !isDaticertPart(&v.parts[i]) {
 			continue
 		}
 		sel.named++
@@ -63,6 +63,16 @@ func (p *parser) selectDaticert(v *view, root int, signed bool, c *contents) sel
 		block(CodeDaticertAmbiguous, "daticert.xml (part %s) has %d Content-Type fields", pathName(d.Path), d.ContentTypes)
 		return sel
 	}
+	if name := mime.DecodeWords(d.Params["name"]); name != "" && name != d.Filename {
+		// Filename is the Content-Disposition filename: a reader that goes by the
+		// Content-Type name would take another part, or none.
+		block(CodeDaticertAmbiguous, "part %s has Content-Type name %q and Content-Disposition filename %q", pathName(d.Path), clip(name), clip(d.Filename))
+		return sel
+	}
+	if field, n := repeatedField(v, direct[0], "Content-Transfer-Encoding", "Content-Disposition"); n > 1 {
+		block(CodeDaticertAmbiguous, "daticert.xml (part %s) has %d %s fields", pathName(d.Path), n, field)
+		return sel
+	}
 	if d.ContentType != "application/xml" && d.ContentType != "text/xml" {
 		block(CodeDaticertByName, "daticert.xml (part %s) has content type %s, not an XML type", pathName(d.Path), d.ContentType)
 		return sel
@@ -72,6 +82,38 @@ func (p *parser) selectDaticert(v *view, root int, signed bool, c *contents) sel
 }
 
 func isDaticertName(name string) bool { return strings.EqualFold(name, envelope.DaticertName) }
+
+// isDaticertPart reports whether the part is named daticert.xml by its
+// Content-Disposition filename or by its Content-Type name: a part that either
+// names so is a candidate, so that two parts naming it in different fields are
+// two candidates, not one for each kind of reader.
+func isDaticertPart(pt *mime.Part) bool {
+	return isDaticertName(pt.Filename) || isDaticertName(mime.DecodeWords(pt.Params["name"]))
+}
+
+// repeatedField returns the first of names that the header of part i holds more
+// than once, with its count; n is at most 1 when there is none (or the header
+// cannot be read, which the body read reports).
+func repeatedField(v *view, i int, names ...string) (field string, n int) {
+	pt := &v.parts[i]
+	hb, err := v.src.read(v.off+pt.HeaderOff, pt.BodyOff-pt.HeaderOff)
+	if err != nil {
+		return "", 0
+	}
+	fields, _ := mime.Fields(hb)
+	for _, name := range names {
+		k := 0
+		for _, f := range fields {
+			if strings.EqualFold(f.Name, name) {
+				k++
+			}
+		}
+		if k > 1 {
+			return name, k
+		}
+	}
+	return "", 0
+}
 
 // parseDaticert decodes (strictly) and parses the daticert.xml part i, once.
 func (p *parser) parseDaticert(v *view, i int) (*daticert.Cert, error) {
@@ -83,7 +125,7 @@ func (p *parser) parseDaticert(v *view, i int) (*daticert.Cert, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := mime.Decode(pt.Encoding, raw)
+	data, err := mime.DecodeStrict(pt.Encoding, raw)
 	if err != nil {
 		p.find(CodeDaticertUndecodable, "daticert.xml (part %s): %v", pathName(pt.Path), err)
 		return nil, fmt.Errorf("daticert.xml transfer encoding: %w", err)
