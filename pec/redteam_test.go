@@ -117,6 +117,7 @@ func TestRedTeamLayouts(t *testing.T) {
 
 		// The outer header.
 		{"two Date fields", sign(append(append([]string{}, hdr...), "Date: Wed, 4 Jun 2025 09:15:42 +0200"), mixed("b", text, dat)), true, pec.CodeHeaderDuplicate},
+		{"From with space before colon as a second From", sign(append(append([]string{}, hdr...), "From : mallory@evil.example"), mixed("b", text, dat)), false, ""},
 		{"Content-Type with space before colon as a second Content-Type", sign(append(append([]string{}, hdr...), "Content-Type : text/plain"), mixed("b", text, dat)), false, ""},
 		{"X-Trasporto errore on a receipt", sign(append(append([]string{}, hdr...), "X-Trasporto: errore"), mixed("b", text, dat)), true, ""},
 		{"X-Ricevuta contradicting the daticert", sign(withHdr(hdr, func(l string) string {
