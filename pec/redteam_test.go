@@ -122,7 +122,7 @@ func TestRedTeamLayouts(t *testing.T) {
 		{"X-Trasporto errore on a receipt", sign(append(append([]string{}, hdr...), "X-Trasporto: errore"), mixed("b", text, dat)), true, ""},
 		{"X-Ricevuta contradicting the daticert", sign(withHdr(hdr, func(l string) string {
 			return strings.Replace(l, "X-Ricevuta: accettazione", "X-Ricevuta: avvenuta-consegna", 1)
-		}), mixed("b", text, dat)), true, ""},
+		}), mixed("b", text, dat)), true, receipt.FindingHeaderDaticertMismatch},
 
 		// Identity.
 		{"From upper case", sign(replaceFrom("POSTA-CERTIFICATA@PEC.EXAMPLE.IT"), mixed("b", text, dat)), true, ""},
