@@ -1,6 +1,7 @@
 package mime
 
 import (
+	"bytes"
 	"errors"
 	"testing"
 
@@ -38,4 +39,25 @@ func TestDecodeStrict(t *testing.T) {
 			assert.Equal(t, tc.want, string(got))
 		})
 	}
+}
+
+// FuzzDecodeStrict: DecodeStrict accepts a subset of what Decode accepts, with
+// the same bytes.
+func FuzzDecodeStrict(f *testing.F) {
+	f.Add("quoted-printable", []byte("caf=C3=A9=\r\n!"))
+	f.Add("quoted-printable", []byte("a=ZZ"))
+	f.Add("base64", []byte("Y2lh\r\nbw=="))
+	f.Fuzz(func(t *testing.T, cte string, b []byte) {
+		got, err := DecodeStrict(cte, b)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrTooLarge) {
+				t.Fatalf("error %v matches neither ErrMalformed nor ErrTooLarge", err)
+			}
+			return
+		}
+		want, werr := Decode(cte, b)
+		if werr != nil || !bytes.Equal(got, want) {
+			t.Fatalf("DecodeStrict %q, Decode %q %v", got, want, werr)
+		}
+	})
 }
