@@ -29,6 +29,17 @@ func signAt(t *testing.T, alice *pectest.Provider, at time.Time, header []string
 	return raw
 }
 
+// fromIs returns h with its From field's value replaced by v.
+func fromIs(h []string, v string) []string {
+	out := append([]string{}, h...)
+	for i := range out {
+		if strings.HasPrefix(out[i], "From: ") {
+			out[i] = "From: " + v
+		}
+	}
+	return out
+}
+
 // TestRedTeamKinds: placement across attached messages, forwarding, the
 // anomaly exception and the time rules, through every way of reading.
 func TestRedTeamKinds(t *testing.T) {
@@ -100,6 +111,13 @@ func TestRedTeamKinds(t *testing.T) {
 			return fxMessage([]string{"From: mallory@evil.example", "Subject: ACCETTAZIONE: x", "X-Ricevuta: accettazione", "Date: Fri, 14 Mar 2025 11:00:00 +0100"},
 				text, origPart(string(acc.Raw), "message/rfc822", "postacert.eml"))
 		}, opts, false, receipt.KindAccettazione, pec.CodeSignatureNotValid},
+
+		{"Per conto di naming someone else than mittente", func() []byte {
+			return signAt(t, alice, at, fromIs(ehdr, "\"Per conto di: mallory@evil.example\" <"+alice.Address()+">"), mixed("b", text, origPart(fxOriginal(), "message/rfc822", "postacert.eml"), dat(pcXML)))
+		}, opts, true, receipt.KindPostaCertificata, pec.CodeSenderMismatch},
+		{"Per conto di as an encoded word naming someone else", func() []byte {
+			return signAt(t, alice, at, fromIs(ehdr, "=?utf-8?q?Per_conto_di:_mallory@evil.example?= <"+alice.Address()+">"), mixed("b", text, origPart(fxOriginal(), "message/rfc822", "postacert.eml"), dat(pcXML)))
+		}, opts, true, receipt.KindPostaCertificata, pec.CodeSenderMismatch},
 
 		// The anomaly exception.
 		{"anomaly: text and the received message", func() []byte {
