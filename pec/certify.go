@@ -1,6 +1,7 @@
 package pec
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -77,6 +78,16 @@ func (p *parser) selectDaticert(v *view, root int, signed bool, c *contents) sel
 		block(CodeDaticertByName, "daticert.xml (part %s) has content type %s, not an XML type", pathName(d.Path), d.ContentType)
 		return sel
 	}
+	if cs := d.Params["charset"]; cs != "" && d.Size() <= p.opts.MaxTextBytes {
+		if raw, err := v.body(direct[0]); err == nil {
+			if data, err := mime.DecodeStrict(d.Encoding, raw); err == nil {
+				if decl, ok := charsetConflict(cs, data); ok {
+					block(CodeDaticertAmbiguous, "daticert.xml (part %s) has charset %q in Content-Type and encoding %q in its XML declaration", pathName(d.Path), clip(cs), clip(decl))
+					return sel
+				}
+			}
+		}
+	}
 	sel.part = direct[0]
 	return sel
 }
@@ -89,6 +100,49 @@ func isDaticertName(name string) bool { return strings.EqualFold(name, envelope.
 // two candidates, not one for each kind of reader.
 func isDaticertPart(pt *mime.Part) bool {
 	return isDaticertName(pt.Filename) || isDaticertName(mime.DecodeWords(pt.Params["name"]))
+}
+
+// charsetConflict reports whether the charset parameter cs of the daticert part
+// and the encoding its XML declaration names (decl; UTF-8 when it names none)
+// read data as different text. RFC 7303 section 3 makes the parameter
+// authoritative, while providers write the declaration and daticert.Parse reads
+// it: two readers would read different text. A charset that cannot be read
+// counts as a conflict.
+func charsetConflict(cs string, data []byte) (decl string, conflict bool) {
+	decl = xmlDeclEncoding(data)
+	a, errA := mime.DecodeCharset(strings.TrimSpace(cs), data)
+	b, errB := mime.DecodeCharset(decl, data)
+	return decl, errA != nil || errB != nil || !bytes.Equal(a, b)
+}
+
+// xmlDeclEncoding returns the encoding named by the XML declaration at the start
+// of data (after a UTF-8 byte order mark), "UTF-8" when there is none.
+func xmlDeclEncoding(data []byte) string {
+	s := strings.TrimPrefix(string(data[:min(len(data), 256)]), "\ufeff")
+	if !strings.HasPrefix(s, "<?xml") {
+		return "UTF-8"
+	}
+	decl, _, ok := strings.Cut(s, "?>")
+	if !ok {
+		return "UTF-8"
+	}
+	_, rest, ok := strings.Cut(decl, "encoding")
+	if !ok {
+		return "UTF-8"
+	}
+	rest = strings.TrimLeft(rest, " \t\r\n")
+	if !strings.HasPrefix(rest, "=") {
+		return "UTF-8"
+	}
+	rest = strings.TrimLeft(rest[1:], " \t\r\n")
+	if rest == "" || (rest[0] != '"' && rest[0] != '\'') {
+		return "UTF-8"
+	}
+	name, _, ok := strings.Cut(rest[1:], rest[:1])
+	if !ok {
+		return "UTF-8"
+	}
+	return name
 }
 
 // repeatedField returns the first of names that the header of part i holds more

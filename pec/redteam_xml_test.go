@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/sigillo/sigillo/daticert"
+	"github.com/sigillo/sigillo/pec"
 	"github.com/sigillo/sigillo/receipt"
 )
 
@@ -52,6 +53,43 @@ func TestRedTeamDaticertXML(t *testing.T) {
 			assert.Equal(t, tc.certified, m.Certified, "kind %s status %s blockers %v findings %v", m.Kind, m.Verification.Status, m.Blockers, codes(m))
 			if tc.certified {
 				assert.Equal(t, receipt.KindAccettazione, m.Kind)
+			}
+		})
+	}
+}
+
+// TestRedTeamDaticertCharset: a charset parameter on daticert.xml that names
+// another encoding than its XML declaration, on non-ASCII data, is ambiguous
+// (RFC 7303 section 3 makes the parameter authoritative; daticert.Parse reads the
+// declaration).
+func TestRedTeamDaticertCharset(t *testing.T) {
+	t.Parallel()
+	_, alice, opts := signedWorld(t)
+	hdr := receiptHeader("accettazione", "ACCETTAZIONE: ")
+	ascii := daticertXML(t, daticert.TypeAccettazione)
+	accented := strings.Replace(ascii, "<oggetto>"+fxSubject, "<oggetto>"+fxSubject+" è", 1)
+	latin1 := strings.Replace(strings.Replace(accented, "è", "\xe8", 1), `encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1)
+	tests := []struct {
+		name, ctype, xml string
+		certified        bool
+	}{
+		{"no charset", "application/xml", accented, true},
+		{"charset utf-8", "application/xml; charset=utf-8", accented, true},
+		{"charset UTF8 alias", "application/xml; charset=\"UTF8\"", accented, true},
+		{"charset iso-8859-1 on a UTF-8 declaration", "application/xml; charset=iso-8859-1", accented, false},
+		{"charset iso-8859-1 on ASCII data", "application/xml; charset=iso-8859-1", ascii, true},
+		{"charset latin1 alias on an ISO-8859-1 declaration", "application/xml; charset=latin1", latin1, true},
+		{"charset utf-8 on an ISO-8859-1 declaration", "text/xml; charset=utf-8", latin1, false},
+		{"unknown charset", "application/xml; charset=x-klingon", accented, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			raw := signLayout(t, alice, hdr, mixed("b", textPart("x"), rawCertPart(tc.xml, tc.ctype, "daticert.xml")))
+			m := readAllWays(t, raw, opts)
+			assert.Equal(t, tc.certified, m.Certified, "kind %s status %s blockers %v findings %v", m.Kind, m.Verification.Status, m.Blockers, codes(m))
+			if !tc.certified {
+				assert.Contains(t, blockerCodes(m), pec.CodeDaticertAmbiguous)
 			}
 		})
 	}
