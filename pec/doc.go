@@ -65,15 +65,20 @@
 //     anomaly envelope of the anomaly shape.
 //
 // The place of daticert.xml: a direct part of the signed entity's
-// multipart/mixed, named daticert.xml, with an XML media type (application/xml
-// or text/xml, as every provider writes it). One inside a nested multipart, a
-// nested multipart/signed or an attached message (postacert.eml included) is
-// never taken ([CodeDaticertMisplaced]). Not certified: two parts named
-// daticert.xml ([CodeDaticertMultiple]), one with another media type
-// ([CodeDaticertByName]) or with two Content-Type fields
-// ([CodeDaticertAmbiguous]), a signed entity header with two Content-Type fields
-// ([CodeEntityAmbiguous]), a daticert.xml whose transfer encoding does not
-// decode cleanly ([CodeDaticertUndecodable]) or that does not parse
+// multipart/mixed, named daticert.xml (by its Content-Disposition filename or
+// its Content-Type name: either makes a part a candidate), with an XML media
+// type (application/xml or text/xml, as every provider writes it). One inside a
+// nested multipart, a nested multipart/signed or an attached message
+// (postacert.eml included) is never taken ([CodeDaticertMisplaced]). Not
+// certified: two parts named daticert.xml ([CodeDaticertMultiple]), one with
+// another media type ([CodeDaticertByName]), one with two Content-Type,
+// Content-Transfer-Encoding or Content-Disposition fields, whose filename and
+// name disagree, or whose charset parameter reads it as other text than its XML
+// declaration (RFC 7303 section 3) ([CodeDaticertAmbiguous]), a signed entity
+// header with two Content-Type fields ([CodeEntityAmbiguous]), a daticert.xml
+// whose transfer encoding does not decode cleanly (base64 garbage or data after
+// the padding; a quoted-printable '=' not followed by two hexadecimal digits or
+// a line end) ([CodeDaticertUndecodable]) or that does not parse
 // ([CodeDaticertUnparsable]).
 //
 // The anomaly exception is narrow: an anomaly envelope (X-Trasporto: errore) is
