@@ -57,6 +57,10 @@ func TestRedTeamBytes(t *testing.T) {
 		{"trailing spaces after every close delimiter (signed bytes changed)", bytes.ReplaceAll(base, []byte("--\r\n"), []byte("--  \r\n")), false, pec.CodeSignatureNotValid},
 		{"list wrap of one signed part", wrap(ct1+"\r\n\r\n"+e1, "Content-Type: text/plain\r\n\r\nfooter"), true, ""},
 		{"list wrap of two signed parts", wrap(ct1+"\r\n\r\n"+e1, ct2+"\r\n\r\n"+e2), false, ""},
+		{"list wrap twice", wrap("Content-Type: multipart/mixed; boundary=\"in\"\r\n\r\n--in\r\n" + ct1 + "\r\n\r\n" + e1 + "\r\n--in--"), false, ""},
+		{"list wrap in a multipart/alternative", bytes.Replace(wrap(ct1+"\r\n\r\n"+e1), []byte("multipart/mixed; boundary=\"list\""), []byte("multipart/alternative; boundary=\"list\""), 1), false, ""},
+		{"list wrap, the signed part with a second Content-Type", wrap(ct1 + "\r\nContent-Type: text/plain\r\n\r\n" + e1), false, ""},
+		{"list wrap, the signed part with a second Content-Type first", wrap("Content-Type: text/plain\r\n" + ct1 + "\r\n\r\n" + e1), false, ""},
 		{"list wrap, the signed part second", wrap("Content-Type: text/plain\r\n\r\nheader", ct1+"\r\n\r\n"+e1), true, ""},
 	}
 	for _, tc := range tests {
