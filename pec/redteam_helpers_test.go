@@ -28,6 +28,13 @@ func readAllWays(t *testing.T, raw []byte, opts *pec.Options) *pec.Message {
 	if opts != nil {
 		vo = opts.Verify
 	}
+	for _, lazyAbove := range []int64{0, 1} {
+		o := *opts
+		o.LazyAbove = lazyAbove
+		got, err := pec.ReadReaderAt(bytes.NewReader(raw), int64(len(raw)), &o)
+		require.NoError(t, err)
+		assertSameAttached(t, want, got)
+	}
 	rep := envelope.Verify(raw, vo)
 	assert.Equal(t, want.Verification.Status, rep.Status, "envelope.Verify status")
 	assert.Equal(t, want.Verification.Code, rep.Code, "envelope.Verify code")
@@ -55,7 +62,7 @@ func readAllWays(t *testing.T, raw []byte, opts *pec.Options) *pec.Message {
 			got, _, err := it.Read(opts)
 			require.NoError(t, err, way)
 			got.Findings = dropMailboxCodes(got.Findings)
-			t.Run(way, func(t *testing.T) { assertSameVerdict(t, want, got) })
+			t.Run(way, func(t *testing.T) { assertSameVerdict(t, want, got); assertSameAttached(t, want, got) })
 		}
 		assert.Equal(t, 1, n, way)
 	}
@@ -123,4 +130,26 @@ func mailboxSources(t *testing.T, raw []byte) map[string]string {
 	require.NoError(t, os.WriteFile(zname, z.Bytes(), 0o600))
 	out["zip"] = zname
 	return out
+}
+
+// assertSameAttached checks that the attached messages of want and got (the
+// original and every message/rfc822 attachment) have the same verdicts.
+func assertSameAttached(t *testing.T, want, got *pec.Message) {
+	t.Helper()
+	same := func(what string, a, b *pec.Message) {
+		if !assert.Equal(t, a == nil, b == nil, what) || a == nil {
+			return
+		}
+		assert.Equal(t, a.Kind, b.Kind, what)
+		assert.Equal(t, a.Certified, b.Certified, what)
+		assert.Equal(t, a.Verification.Status, b.Verification.Status, what)
+		assert.Equal(t, a.Blockers, b.Blockers, what)
+	}
+	same("original", want.Original, got.Original)
+	if len(want.Attachments) != len(got.Attachments) {
+		return // assertSameVerdict reports it
+	}
+	for i := range want.Attachments {
+		same("attachment "+want.Attachments[i].Name, want.Attachments[i].Message, got.Attachments[i].Message)
+	}
 }
