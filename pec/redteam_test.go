@@ -133,6 +133,9 @@ func TestRedTeamLayouts(t *testing.T) {
 		{"From encoded-word display name Per conto di", sign(replaceFrom("=?utf-8?q?Per_conto_di:_mallory@evil.example?= <posta-certificata@pec.example.it>"), mixed("b", text, dat)), true, ""},
 		{"From list with the signer first", sign(replaceFrom("posta-certificata@pec.example.it, mallory@evil.example"), mixed("b", text, dat)), false, pec.CodeFromNotOneMailbox},
 		{"From group", sign(replaceFrom("undisclosed: posta-certificata@pec.example.it;"), mixed("b", text, dat)), false, pec.CodeFromNotOneMailbox},
+		{"From display name is another address", sign(replaceFrom("\"ufficio@tribunale.example.it\" <posta-certificata@pec.example.it>"), mixed("b", text, dat)), true, pec.CodeFromDisplayAddress},
+		{"From display name as an encoded word naming another address", sign(replaceFrom("=?utf-8?q?ufficio@tribunale.example.it?= <posta-certificata@pec.example.it>"), mixed("b", text, dat)), true, pec.CodeFromDisplayAddress},
+		{"From display name is the address itself", sign(replaceFrom("\"POSTA-CERTIFICATA@pec.example.it\" <posta-certificata@pec.example.it>"), mixed("b", text, dat)), true, ""},
 		{"Sender names someone else", sign(append(append([]string{}, hdr...), "Sender: mallory@evil.example"), mixed("b", text, dat)), true, ""},
 		{"From encoded word hiding a comma", sign(replaceFrom("=?utf-8?q?a=2C_b?= <posta-certificata@pec.example.it>"), mixed("b", text, dat)), true, ""},
 	}
