@@ -136,6 +136,11 @@ func TestRedTeamLayouts(t *testing.T) {
 		{"From display name is another address", sign(replaceFrom("\"ufficio@tribunale.example.it\" <posta-certificata@pec.example.it>"), mixed("b", text, dat)), true, pec.CodeFromDisplayAddress},
 		{"From display name as an encoded word naming another address", sign(replaceFrom("=?utf-8?q?ufficio@tribunale.example.it?= <posta-certificata@pec.example.it>"), mixed("b", text, dat)), true, pec.CodeFromDisplayAddress},
 		{"From display name is the address itself", sign(replaceFrom("\"POSTA-CERTIFICATA@pec.example.it\" <posta-certificata@pec.example.it>"), mixed("b", text, dat)), true, ""},
+		{"From in angle brackets only", sign(replaceFrom("<posta-certificata@pec.example.it>"), mixed("b", text, dat)), true, ""},
+		{"From with a Cyrillic a in the domain", sign(replaceFrom("posta-certificata@pec.ex\u0430mple.it"), mixed("b", text, dat)), false, envelope.CodeSenderMismatch},
+		{"From with a domain literal", sign(replaceFrom("posta-certificata@[192.0.2.1]"), mixed("b", text, dat)), false, envelope.CodeSenderMismatch},
+		{"From with a quoted local part", sign(replaceFrom("\"posta-certificata\"@pec.example.it"), mixed("b", text, dat)), true, ""},
+		{"From with a comment inside the address", sign(replaceFrom("posta-certificata(x)@pec.example.it"), mixed("b", text, dat)), false, envelope.CodeSenderMismatch},
 		{"Sender names someone else", sign(append(append([]string{}, hdr...), "Sender: mallory@evil.example"), mixed("b", text, dat)), true, ""},
 		{"From encoded word hiding a comma", sign(replaceFrom("=?utf-8?q?a=2C_b?= <posta-certificata@pec.example.it>"), mixed("b", text, dat)), true, ""},
 	}
