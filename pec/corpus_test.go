@@ -63,6 +63,8 @@ func TestReadCorpus(t *testing.T) {
 			m, err := pec.ReadFile(filepath.Join(dir, "real", e.file), nil)
 			require.NoError(t, err)
 			assert.Equal(t, manifestKind(e.messageType), m.Kind)
+			// Every way of reading (pec, envelope, mbox, maildir, zip) agrees.
+			readAllWays(t, raw, &pec.Options{})
 
 			var want string
 			switch {

@@ -75,13 +75,18 @@
 // type (application/xml or text/xml, as the DM 2 novembre 2005 annex and every
 // provider write it). One inside a nested multipart, a nested multipart/signed
 // or an attached message (postacert.eml included) is never taken
-// ([CodeDaticertMisplaced]). Not certified: two parts named daticert.xml
-// ([CodeDaticertMultiple]), one with another media type ([CodeDaticertByName])
-// or with two Content-Type fields ([CodeDaticertAmbiguous]), a signed entity
-// header with two Content-Type fields ([CodeEntityAmbiguous]), a daticert.xml
-// whose transfer encoding does not decode cleanly, such as bytes outside the
-// base64 alphabet or data after the padding ([CodeDaticertUndecodable]), or that
-// does not parse ([CodeDaticertUnparsable]). A daticert.xml outside any signed
+// ([CodeDaticertMisplaced]). A part is named daticert.xml by its
+// Content-Disposition filename or its Content-Type name: either makes it a
+// candidate. Not certified: two parts named daticert.xml
+// ([CodeDaticertMultiple]), one with another media type ([CodeDaticertByName]),
+// one with two Content-Type, Content-Transfer-Encoding or Content-Disposition
+// fields, whose filename and name disagree, or whose charset parameter reads it
+// as other text than its XML declaration (RFC 7303 section 3)
+// ([CodeDaticertAmbiguous]), a signed entity header with two Content-Type fields
+// ([CodeEntityAmbiguous]), a daticert.xml whose transfer encoding does not
+// decode cleanly (bytes outside the base64 alphabet or data after the padding; a
+// quoted-printable '=' not followed by two hexadecimal digits or a line end)
+// ([CodeDaticertUndecodable]), or that does not parse ([CodeDaticertUnparsable]). A daticert.xml outside any signed
 // entity is not evidence ([CodeDaticertUnsigned]); one that parses but breaks
 // the DTD or the presence rules is a finding ([CodeDaticertInvalid]).
 //
@@ -142,7 +147,10 @@
 // certified, its signed data being intact. Likewise the "Per conto di:" sender
 // against mittente ([CodeSenderMismatch]), X-Riferimento-Message-ID against
 // msgid ([CodeMsgIDMismatch]) and the Message-ID of a transport envelope against
-// identificativo ([CodeIDMismatch]).
+// identificativo ([CodeIDMismatch]). A From display name that holds another
+// e-mail address than the From address, outside the "Per conto di:" form, is a
+// finding too ([CodeFromDisplayAddress]): a reader would take that unsigned
+// address for the sender.
 //
 // Rule 7, daticert XML: strict where it matters, tolerant where providers are
 // sloppy. A namespaced root or a default namespace, an encoding declared other

@@ -161,7 +161,7 @@ func TestReadLayouts(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			m := readEveryWay(t, tc.raw(), opts)
+			m := readAllWays(t, tc.raw(), opts)
 			assert.Equal(t, envelope.StatusValid, m.Verification.Status, "%v", m.Verification.Err)
 			assert.Equal(t, tc.certified, m.Certified, "blockers %v findings %v", m.Blockers, m.Findings)
 			if tc.certified {
@@ -210,7 +210,7 @@ func TestReadAnomalyShape(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			m := readEveryWay(t, signLayout(t, alice, hdr, tc.content), opts)
+			m := readAllWays(t, signLayout(t, alice, hdr, tc.content), opts)
 			assert.Equal(t, envelope.StatusValid, m.Verification.Status, "%v", m.Verification.Err)
 			assert.Equal(t, tc.certified, m.Certified, "blockers %v findings %v", m.Blockers, m.Findings)
 			if tc.code != "" {
@@ -244,7 +244,7 @@ func TestReadForwarding(t *testing.T) {
 		h := strings.Replace(string(head), ct, "Content-Type: multipart/mixed; boundary=\"list\"", 1)
 		// Continuation lines of the original Content-Type are dropped with it.
 		raw := []byte(h + "\r\n\r\n--list\r\n" + ct + "\r\n\r\n" + string(body) + "\r\n--list\r\nContent-Type: text/plain\r\n\r\nList footer\r\n--list--\r\n")
-		m := readEveryWay(t, raw, opts)
+		m := readAllWays(t, raw, opts)
 		assert.True(t, m.Certified, "%v %v", m.Blockers, m.Findings)
 		assert.Contains(t, codes(m), envelope.FindingWrapped)
 		assert.Equal(t, receipt.KindAccettazione, m.Kind)
@@ -252,7 +252,7 @@ func TestReadForwarding(t *testing.T) {
 	t.Run("ordinary mail forwarding a receipt", func(t *testing.T) {
 		raw := fxMessage([]string{"From: mallory@example.com", "To: " + fxBob, "Subject: Fwd: la ricevuta", "Date: Tue, 3 Jun 2025 10:00:00 +0200"},
 			textPart("Ecco la ricevuta"), origPart(string(acc.Raw), "message/rfc822", "ricevuta.eml"))
-		m := readEveryWay(t, raw, opts)
+		m := readAllWays(t, raw, opts)
 		assert.Equal(t, receipt.KindNotPEC, m.Kind)
 		assert.False(t, m.Certified)
 		assert.Equal(t, "Fwd: la ricevuta", m.Subject)
@@ -273,7 +273,7 @@ func TestReadForwarding(t *testing.T) {
 		require.NoError(t, err)
 		env := y.Find(receipt.KindPostaCertificata, fxBob)
 		require.NotNil(t, env)
-		m := readEveryWay(t, env.Raw, opts)
+		m := readAllWays(t, env.Raw, opts)
 		assert.True(t, m.Certified, "%v %v", m.Blockers, m.Findings)
 		require.NotNil(t, m.Original)
 		assert.Equal(t, "Inoltro ricevuta", m.Original.Subject)
@@ -333,7 +333,7 @@ func TestReadMaxTextBytes(t *testing.T) {
 		max   int64
 		texts int
 	}{{int64(len(body)), 1}, {int64(len(body)) - 1, 0}} {
-		m := readEveryWay(t, raw, &pec.Options{MaxTextBytes: tc.max})
+		m := readAllWays(t, raw, &pec.Options{MaxTextBytes: tc.max})
 		assert.Len(t, m.Texts, tc.texts, "MaxTextBytes %d", tc.max)
 		if tc.texts == 0 {
 			assert.Contains(t, codes(m), pec.CodeLimitReached)

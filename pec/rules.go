@@ -12,6 +12,7 @@ import (
 
 	"github.com/sigillo/sigillo/daticert"
 	"github.com/sigillo/sigillo/envelope"
+	"github.com/sigillo/sigillo/internal/mime"
 	"github.com/sigillo/sigillo/receipt"
 )
 
@@ -35,6 +36,12 @@ const (
 	// CodeDaticertControlChar: daticert.xml has a C0 control character in text
 	// content, read as U+FFFD (daticert.WarnControlChar).
 	CodeDaticertControlChar = "daticert-control-char"
+	// CodeFromDisplayAddress: the From display name of a PEC message holds an
+	// e-mail address other than the From address, outside the "Per conto di:"
+	// form of an envelope (which is compared with the daticert mittente,
+	// [CodeSenderMismatch]): a reader sees an unsigned address as the sender.
+	// The message stays certified.
+	CodeFromDisplayAddress = "from-display-address"
 )
 
 // checkRules applies the certification rules to m, once its kind, daticert and
@@ -91,6 +98,11 @@ func checkSender(h gomail.Header) (fs []Finding, ambiguous bool) {
 		fs = append(fs, Finding{Code: CodeHeaderAmbiguous, Detail: fmt.Sprintf("%d Content-Type fields", n)})
 		ambiguous = true
 	}
+	if len(froms) == 1 && !ambiguous {
+		if other := displayAddress(froms[0]); other != "" {
+			fs = append(fs, Finding{Code: CodeFromDisplayAddress, Detail: fmt.Sprintf("From display name names %q", clip(other))})
+		}
+	}
 	for _, k := range [...]string{"Subject", "Date", "X-Ricevuta", "X-Trasporto"} {
 		if n := len(h.Values(k)); n > 1 {
 			fs = append(fs, Finding{Code: CodeHeaderDuplicate, Detail: fmt.Sprintf("%d %s fields, the first is used", n, k)})
@@ -125,6 +137,39 @@ func oneMailbox(v string) string {
 		return ""
 	}
 	return "does not parse as a mailbox"
+}
+
+// displayAddress returns an e-mail address that the display name of the one
+// mailbox in the From value v names, other than the mailbox's address; "" when
+// there is none, when the name has the "Per conto di:" form of an envelope
+// (checked against mittente), or when v does not parse.
+func displayAddress(v string) string {
+	var name, addr string
+	if a, err := (&mail.AddressParser{}).Parse(v); err == nil {
+		name, addr = a.Name, a.Address
+	} else if i, j := strings.LastIndexByte(v, '<'), strings.LastIndexByte(v, '>'); i > 0 && j > i {
+		// What envelope reads: the text between the last angle brackets, after a
+		// display name with unquoted specials (here read as realSender reads it).
+		name = mime.DecodeWords(strings.Trim(strings.TrimSpace(v[:i]), `"`))
+		addr = strings.TrimSpace(v[i+1 : j])
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return ""
+	}
+	for _, prefix := range []string{"per conto di:", "on behalf of:"} {
+		if len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix) {
+			return ""
+		}
+	}
+	for _, tok := range strings.FieldsFunc(name, func(r rune) bool { return strings.ContainsRune(" \t<>\"(),;:[]", r) }) {
+		at := strings.LastIndexByte(tok, '@')
+		if at <= 0 || at == len(tok)-1 || strings.EqualFold(strings.TrimSuffix(tok, "."), addr) {
+			continue
+		}
+		return tok
+	}
+	return ""
 }
 
 // hasUnquoted reports whether c occurs in v outside quoted strings, comments and

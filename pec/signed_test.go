@@ -54,8 +54,7 @@ func TestReadSigned(t *testing.T) {
 	virus := map[receipt.Kind]bool{}
 	for _, sm := range msgs {
 		t.Run(sm.Name, func(t *testing.T) {
-			m, err := pec.Read(bytes.NewReader(sm.Raw), opts)
-			require.NoError(t, err)
+			m := readAllWays(t, sm.Raw, opts)
 			seen[m.Kind] = true
 			if m.Virus {
 				virus[m.Kind] = true

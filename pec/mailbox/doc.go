@@ -67,7 +67,10 @@
 // variants that un-quote only some of the lines matching ^>From  when there are
 // two to four of them, and keeps the first that is certified, with a finding naming the variant
 // ([CodeMboxUnquoted], [CodeMboxUnquotedO]); else the message as stored, with
-// [CodeMboxAsStored]. A genuine message is never reported altered.
+// [CodeMboxAsStored]. A genuine message is never reported altered. The header is
+// the exception: a quoted line there began with "From ", a From field, which the
+// bytes as stored would hide (the header is not signed, so both readings verify);
+// such lines are always read un-quoted ([CodeMboxHeaderUnquoted]).
 //
 // # Errors
 //

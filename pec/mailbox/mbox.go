@@ -214,6 +214,29 @@ func unquote(b []byte, rd bool, pick func(int) bool) []byte {
 	return out
 }
 
+// unquoteHeader returns b with one '>' removed from every line of its header
+// block (up to the first empty line) matching ^>+From , and how many lines that
+// was; 0 (and b itself) when there is none.
+func unquoteHeader(b []byte) ([]byte, int) {
+	end, k := len(b), 0
+	off := 0
+	for line := range bytes.Lines(b) {
+		if len(bytes.TrimRight(line, "\r\n")) == 0 {
+			end = off
+			break
+		}
+		if hasPrefix(bytes.TrimLeft(line, ">"), "From ") && line[0] == '>' {
+			k++
+		}
+		off += len(line)
+	}
+	if k == 0 {
+		return b, 0
+	}
+	out := unquote(b[:end], true, func(int) bool { return true })
+	return append(out, b[end:]...), k
+}
+
 // countSingleQuoted counts the lines matching ^>From .
 func countSingleQuoted(b []byte) int {
 	n := 0

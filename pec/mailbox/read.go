@@ -29,6 +29,11 @@ const (
 	// CodeMboxUnquotedO: as [CodeMboxUnquoted], with the mboxo variant (one '>'
 	// removed only from lines matching ^>From ).
 	CodeMboxUnquotedO = "mbox-unquoted-mboxo"
+	// CodeMboxHeaderUnquoted: the mbox message has quoted ">From " lines in its
+	// header; they were read with one '>' removed, whatever the verdict of the
+	// bytes as stored (a header line quoted by the mbox writer began with "From ",
+	// a From field: reading it as stored would hide it).
+	CodeMboxHeaderUnquoted = "mbox-header-unquoted"
 )
 
 // fileRange is an io.ReaderAt over [off, off+size) of a file. While Read runs it
@@ -143,8 +148,22 @@ func (it *Item) Read(opts *pec.Options) (*pec.Message, [32]byte, error) {
 		skip = int64(len(bom))
 		found = append(found, pec.Finding{Code: CodeBOMStripped, Detail: "a UTF-8 byte order mark before the message was skipped"})
 	}
-	body := io.NewSectionReader(ra, skip, size-skip)
-	m, err := pec.ReadReaderAt(body, size-skip, opts)
+	var body io.ReaderAt = io.NewSectionReader(ra, skip, size-skip)
+	n := size - skip
+	if it.quoted {
+		// A quoted line in the message header is never what was sent: read the
+		// header un-quoted, whatever the verdict of the bytes as stored.
+		raw := make([]byte, n)
+		if _, err := body.ReadAt(raw, 0); err != nil && err != io.EOF {
+			return nil, sum, err
+		}
+		if fixed, k := unquoteHeader(raw); k > 0 {
+			body, n = bytes.NewReader(fixed), int64(len(fixed))
+			found = append(found, pec.Finding{Code: CodeMboxHeaderUnquoted,
+				Detail: fmt.Sprintf("%d quoted \">From \" line(s) in the message header were read un-quoted", k)})
+		}
+	}
+	m, err := pec.ReadReaderAt(body, n, opts)
 	if err != nil {
 		return nil, sum, err
 	}
@@ -152,7 +171,7 @@ func (it *Item) Read(opts *pec.Options) (*pec.Message, [32]byte, error) {
 		stored := m
 		m = nil
 		if !stored.Certified {
-			raw := make([]byte, size-skip)
+			raw := make([]byte, n)
 			if _, err := body.ReadAt(raw, 0); err != nil && err != io.EOF {
 				return nil, sum, err
 			}

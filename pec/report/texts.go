@@ -302,14 +302,16 @@ func findingTexts() map[string]text {
 		pec.CodeSenderMismatch:      {"il mittente indicato («Per conto di») differisce da quello certificato", "the sender named (\"Per conto di\") differs from the certified one"},
 		pec.CodeDateMismatch:        {"l'intestazione Date differisce dall'ora certificata", "the Date header differs from the certified time"},
 		pec.CodeSubjectMismatch:     {"l'oggetto, che non è firmato, differisce dall'oggetto certificato", "the subject, which is not signed, differs from the certified subject"},
+		pec.CodeFromDisplayAddress:  {"il nome del mittente, che non è firmato, contiene un indirizzo diverso da quello del mittente", "the sender's display name, which is not signed, holds another address than the sender's"},
 		pec.CodeKeyOutsideValidity:  {"la data certificata è fuori dal periodo di validità del certificato del gestore", "the certified date is outside the validity of the provider certificate"},
 		pec.CodeHeaderAmbiguous:     {"l'intestazione ha più campi From o Content-Type: la lettura è ambigua", "the header has more than one From or Content-Type field: it is ambiguous"},
 		pec.CodeFromNotOneMailbox:   {"il campo From non contiene esattamente un indirizzo", "the From field does not hold exactly one mailbox"},
 		pec.CodeHeaderDuplicate:     {"un campo Subject, Date, X-Ricevuta o X-Trasporto è ripetuto; è stato usato il primo", "a Subject, Date, X-Ricevuta or X-Trasporto field is repeated; the first was used"},
 		// pec/mailbox
-		mailbox.CodeBOMStripped:   {"un indicatore di ordine dei byte (BOM) prima del messaggio è stato ignorato", "a byte order mark before the message was skipped"},
-		mailbox.CodeMboxAsStored:  {"il messaggio mbox ha righe «>From » ed è stato letto così com'è", "the mbox message has quoted \">From \" lines and was read as stored"},
-		mailbox.CodeMboxUnquoted:  {"il messaggio mbox è certificato solo togliendo la quotatura mboxrd delle righe «From »: è stato letto così", "the mbox message is certified only with the mboxrd quoting of \"From \" lines removed: it was read that way"},
-		mailbox.CodeMboxUnquotedO: {"il messaggio mbox è certificato solo togliendo la quotatura mboxo delle righe «From »: è stato letto così", "the mbox message is certified only with the mboxo quoting of \"From \" lines removed: it was read that way"},
+		mailbox.CodeBOMStripped:        {"un indicatore di ordine dei byte (BOM) prima del messaggio è stato ignorato", "a byte order mark before the message was skipped"},
+		mailbox.CodeMboxAsStored:       {"il messaggio mbox ha righe «>From » ed è stato letto così com'è", "the mbox message has quoted \">From \" lines and was read as stored"},
+		mailbox.CodeMboxUnquoted:       {"il messaggio mbox è certificato solo togliendo la quotatura mboxrd delle righe «From »: è stato letto così", "the mbox message is certified only with the mboxrd quoting of \"From \" lines removed: it was read that way"},
+		mailbox.CodeMboxUnquotedO:      {"il messaggio mbox è certificato solo togliendo la quotatura mboxo delle righe «From »: è stato letto così", "the mbox message is certified only with the mboxo quoting of \"From \" lines removed: it was read that way"},
+		mailbox.CodeMboxHeaderUnquoted: {"righe dell'intestazione quotate dall'mbox («>From ») sono state lette senza la quotatura, come sono state scritte", "header lines quoted by the mbox (\">From \") were read without the quoting, as they were written"},
 	}
 }
