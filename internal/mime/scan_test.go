@@ -8,6 +8,7 @@ import (
 	stdmime "mime"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -40,7 +41,19 @@ func scanEvery(t *testing.T, b []byte, o *Options) (*Scan, error) {
 		return nil, err
 	}
 	for _, got := range []*Scan{at, one} {
-		assert.Equal(t, want.Parts, got.Parts)
+		// The streaming scans count base64 leaves; the count is what
+		// DecodedSize gives for the body, and the rest of the table is the same.
+		parts := slices.Clone(got.Parts)
+		for i := range parts {
+			p := &parts[i]
+			if p.Counted {
+				n, derr := DecodedSize(p.Encoding, bytes.NewReader(b[p.BodyOff:p.End]))
+				assert.Equal(t, derr, p.DecodeErr, "part %d", i)
+				assert.Equal(t, n, p.DecodedSize, "part %d", i)
+				p.Counted, p.DecodedSize, p.DecodeErr = false, 0, nil
+			}
+		}
+		assert.Equal(t, want.Parts, parts)
 		assert.Equal(t, want.Header, got.Header)
 		assert.Equal(t, want.Signature, got.Signature)
 		assert.Equal(t, want.EntityOff, got.EntityOff)
@@ -359,4 +372,51 @@ func FuzzMediaType(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestScanCountsBase64: the streaming scans count every base64 leaf in the pass
+// (scanEvery checks each count against DecodedSize), errors included.
+func TestScanCountsBase64(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("QUJD", 3*minBufferSize)
+	for name, tc := range map[string]struct {
+		body string
+		size int64
+		bad  bool
+	}{
+		"lines":          {body: "Y2lh\r\nbw==\r\n", size: 4},
+		"no padding":     {body: "Y2lhbw\r\n", size: 4},
+		"spaces":         {body: "Y2 lh\tbw==\r\n", size: 4},
+		"dashes":         {body: "--\r\n", bad: true},
+		"bad char":       {body: "Y2lh\r\nb*==\r\n", bad: true},
+		"after padding":  {body: "Y2lhbw==\r\nY2lh\r\n", bad: true},
+		"truncated":      {body: "Y2lhb\r\n", bad: true},
+		"over a buffer":  {body: long + "\r\n", size: int64(len(long)) / 4 * 3},
+		"empty":          {body: "", size: 0},
+		"padding at eof": {body: "Y2lhbw=", bad: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for _, closed := range []bool{true, false} {
+				raw := "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Transfer-Encoding: base64\r\n\r\n" + tc.body
+				if closed {
+					raw += "\r\n--b--\r\n"
+				}
+				_, err := scanEvery(t, []byte(raw), nil)
+				require.NoError(t, err)
+				sc, err := ScanReader(strings.NewReader(raw), nil)
+				require.NoError(t, err)
+				require.Len(t, sc.Parts, 2)
+				p := sc.Parts[1]
+				assert.True(t, p.Counted)
+				n, err := p.DecodedSizeAt(strings.NewReader(raw), 0)
+				if tc.bad {
+					assert.ErrorIs(t, err, ErrMalformed)
+					continue
+				}
+				require.NoError(t, err)
+				assert.Equal(t, tc.size, n)
+			}
+		})
+	}
 }
