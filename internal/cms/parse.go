@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"math/big"
 	"time"
-
-	"go.mozilla.org/pkcs7"
 )
 
 // Default limits (see the package doc, # Limits).
@@ -163,15 +161,14 @@ func Parse(p7s []byte, lim *Limits) (*SignedData, error) {
 	if len(sk.signers) == 0 {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, ErrNoSigner)
 	}
-	// pkcs7 decodes the SignedData without its certificates (see
-	// skeleton.reduced), which go through the parsed-certificate cache instead.
-	p7, err := parsePKCS7(sk.reduced)
+	// The SignedData without its certificates (which go through the
+	// parsed-certificate cache instead) is decoded here, by encoding/asn1 with
+	// the ASN.1 shapes go.mozilla.org/pkcs7 v0.10.0 uses (see signedFields).
+	p7, err := decodeSignedFields(sk.reduced)
 	if err != nil {
 		return nil, err
 	}
-	// pkcs7 ignores decoding errors inside SignedData and may return a partial
-	// result: cross-check it with the skeleton.
-	if len(p7.Signers) != len(sk.signers) {
+	if len(p7.SignerInfos) != len(sk.signers) {
 		return nil, malformed("inconsistent signed data")
 	}
 	sd := &SignedData{
@@ -191,7 +188,7 @@ func Parse(p7s []byte, lim *Limits) (*SignedData, error) {
 	if !sk.detached {
 		sd.Content = p7.Content
 	}
-	for i, si := range p7.Signers {
+	for i, si := range p7.SignerInfos {
 		s := &Signer{
 			Issuer:             si.IssuerAndSerialNumber.IssuerName.FullBytes,
 			SerialNumber:       si.IssuerAndSerialNumber.SerialNumber,
@@ -229,22 +226,6 @@ func Parse(p7s []byte, lim *Limits) (*SignedData, error) {
 		sd.Signers = append(sd.Signers, s)
 	}
 	return sd, nil
-}
-
-// parsePKCS7 calls pkcs7.Parse on DER input. The pre-scan already bounds the input,
-// and pkcs7 v0.10.0 is believed not to panic on DER; the recover is belt and braces,
-// turning any panic from that code into ErrMalformed.
-func parsePKCS7(der []byte) (p7 *pkcs7.PKCS7, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			p7, err = nil, malformed("panic in pkcs7 parser: %v", r)
-		}
-	}()
-	p7, err = pkcs7.Parse(der)
-	if err != nil {
-		return nil, malformed("%v", err)
-	}
-	return p7, nil
 }
 
 // decodeSignedAttrs fills ContentType, MessageDigest and SigningTime. Each may
@@ -311,9 +292,9 @@ type skeleton struct {
 	detached     bool
 	certs        [][]byte // DER of each embedded certificate (sub-slices of the input)
 	signers      [][]byte // per SignerInfo: signedAttrs retagged as SET, or nil
-	// reduced is the DER ContentInfo with the SignedData's certificates left
-	// out: version, digestAlgorithms, encapContentInfo, the CRLs when present
-	// (pkcs7 rejects malformed ones) and signerInfos, the fields decoded by pkcs7.
+	// reduced is the DER SignedData with its certificates left out: version,
+	// digestAlgorithms, encapContentInfo, the CRLs when present (malformed ones
+	// are refused) and signerInfos, the fields decodeSignedFields decodes.
 	reduced []byte
 }
 
@@ -422,9 +403,7 @@ func parseSkeleton(der []byte) (*skeleton, error) {
 	fields := make([]byte, 0, n)
 	fields = append(append(append(fields, sd[0].FullBytes...), sd[1].FullBytes...), sd[2].FullBytes...)
 	fields = append(append(fields, crls...), last...)
-	explicit := appendTLV(make([]byte, 0, n+8), []byte{0x30}, fields)
-	body := appendTLV(append(make([]byte, 0, n+32), f[0].FullBytes...), []byte{0xa0}, explicit)
-	sk.reduced = appendTLV(make([]byte, 0, len(body)+6), []byte{0x30}, body)
+	sk.reduced = appendTLV(make([]byte, 0, n+8), []byte{0x30}, fields)
 	return sk, nil
 }
 
