@@ -48,6 +48,9 @@ func Decode(cte string, body []byte) ([]byte, error) {
 	if isBase64(cte) {
 		return decodeBase64(body)
 	}
+	if strings.EqualFold(strings.TrimSpace(cte), "quoted-printable") {
+		return decodeQP(body)
+	}
 	d, err := NewDecoder(cte, bytes.NewReader(body))
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"io"
 	stdmime "mime"
+	"mime/quotedprintable"
 	"os"
 	"path/filepath"
 	"slices"
@@ -321,6 +322,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add("base64", []byte("Y2lh\r\nbw==\r\n"))
 	f.Add("base64", []byte("Y2lhbw==Y2lh"))
 	f.Add("quoted-printable", []byte("caf=C3=A9=\r\n!"))
+	f.Add("quoted-printable", []byte(strings.Repeat("x=41", qpLine/4)+"=\r\n\x01"))
+	f.Add("Quoted-Printable ", []byte("a= \t\r\nb=zz=4"))
 	f.Fuzz(func(t *testing.T, cte string, b []byte) {
 		want, werr := Decode(cte, b)
 		d, derr := NewDecoder(cte, iotest.OneByteReader(bytes.NewReader(b)))
@@ -420,3 +423,27 @@ func TestScanCountsBase64(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeQPLikeReader: the []byte quoted-printable decoder gives what the
+// streaming one (mime/quotedprintable) gives, errors included, around its
+// 4096-byte line buffer too.
+func TestDecodeQPLikeReader(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", qpLine)
+	for _, in := range []string{
+		"", "caf=C3=A9=\r\n!", "a=\n", "=", "a=", "a= \t", "x=4", "x=4\r\n", "=zz", "=\r", "tab\t \r\nnext\n", "\x01",
+		"soft = \r\nx", "\xe9 ok", "a\rb", long, long[1:], long[1:] + "\n", long + "\n", long[2:] + "=\n", long[1:] + "=",
+		long + "\x01", "\x01" + long, long[3:] + "=\r\nmore", strings.Repeat(long[1:]+"\r\n", 3),
+	} {
+		want, werr := io.ReadAll(&qpReader{r: stdQP(strings.NewReader(in))})
+		got, gerr := Decode("quoted-printable", []byte(in))
+		require.Equal(t, werr == nil, gerr == nil, "%.20q: %v / %v", in, werr, gerr)
+		if werr != nil {
+			assert.Equal(t, werr.Error(), gerr.Error(), "%.20q", in)
+			continue
+		}
+		assert.Equal(t, want, got, "%.20q", in)
+	}
+}
+
+func stdQP(r io.Reader) io.Reader { return quotedprintable.NewReader(r) }
