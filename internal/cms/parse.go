@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"fmt"
+	"math"
 	"math/big"
 	"time"
 )
@@ -407,19 +408,98 @@ func parseSkeleton(der []byte) (*skeleton, error) {
 	return sk, nil
 }
 
-// children splits b into its consecutive DER elements.
+// children splits b into its consecutive DER elements, by the rule
+// asn1.Unmarshal applies to an asn1.RawValue (readElement), without reflection.
 func children(b []byte, what string) ([]asn1.RawValue, error) {
 	var out []asn1.RawValue
 	for len(b) > 0 {
-		var v asn1.RawValue
-		rest, err := asn1.Unmarshal(b, &v)
+		v, rest, err := readElement(b)
 		if err != nil {
 			return nil, malformed("%s: %v", what, err)
+		}
+		if out == nil {
+			out = make([]asn1.RawValue, 0, 8)
 		}
 		out = append(out, v)
 		b = rest
 	}
 	return out, nil
+}
+
+// readElement reads the DER element at the start of b as asn1.Unmarshal reads
+// it into an asn1.RawValue (encoding/asn1, Go 1.26: parseTagAndLength, then the
+// length checked against the input), with the same errors; FuzzReadElement
+// compares the two.
+func readElement(b []byte) (asn1.RawValue, []byte, error) {
+	var v asn1.RawValue
+	if len(b) == 0 {
+		return v, nil, asn1.SyntaxError{Msg: "sequence truncated"}
+	}
+	off := 1
+	v.Class = int(b[0] >> 6)
+	v.IsCompound = b[0]&0x20 == 0x20
+	v.Tag = int(b[0] & 0x1f)
+	if v.Tag == 0x1f {
+		var t int64
+		for shifted := 0; ; shifted++ {
+			if off >= len(b) {
+				return v, nil, asn1.SyntaxError{Msg: "truncated base 128 integer"}
+			}
+			if shifted == 5 {
+				return v, nil, asn1.StructuralError{Msg: "base 128 integer too large"}
+			}
+			c := b[off]
+			if shifted == 0 && c == 0x80 {
+				return v, nil, asn1.SyntaxError{Msg: "integer is not minimally encoded"}
+			}
+			t = t<<7 | int64(c&0x7f)
+			off++
+			if c&0x80 == 0 {
+				break
+			}
+		}
+		if t > math.MaxInt32 {
+			return v, nil, asn1.StructuralError{Msg: "base 128 integer too large"}
+		}
+		if v.Tag = int(t); v.Tag < 0x1f {
+			return v, nil, asn1.SyntaxError{Msg: "non-minimal tag"}
+		}
+	}
+	if off >= len(b) {
+		return v, nil, asn1.SyntaxError{Msg: "truncated tag or length"}
+	}
+	c := b[off]
+	off++
+	length := int(c & 0x7f)
+	if c&0x80 != 0 {
+		n := length
+		if n == 0 {
+			return v, nil, asn1.SyntaxError{Msg: "indefinite length found (not DER)"}
+		}
+		length = 0
+		for range n {
+			if off >= len(b) {
+				return v, nil, asn1.SyntaxError{Msg: "truncated tag or length"}
+			}
+			c = b[off]
+			off++
+			if length >= 1<<23 {
+				return v, nil, asn1.StructuralError{Msg: "length too large"}
+			}
+			if length = length<<8 | int(c); length == 0 {
+				return v, nil, asn1.StructuralError{Msg: "superfluous leading zeros in length"}
+			}
+		}
+		if length < 0x80 {
+			return v, nil, asn1.StructuralError{Msg: "non-minimal length"}
+		}
+	}
+	if off+length < off || off+length > len(b) {
+		return v, nil, asn1.SyntaxError{Msg: "data truncated"}
+	}
+	v.Bytes = b[off : off+length]
+	v.FullBytes = b[:off+length]
+	return v, b[off+length:], nil
 }
 
 func isUniversal(v asn1.RawValue, tag int, compound bool) bool {
