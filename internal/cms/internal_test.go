@@ -413,3 +413,38 @@ func FuzzReadElement(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSignedFields: whenever the reflection-free decoder answers, it gives what
+// asn1.Unmarshal gives for the same reduced SignedData. The seeds are the
+// reduced SignedData of every fixture.
+func FuzzSignedFields(f *testing.F) {
+	entries, err := os.ReadDir("testdata")
+	require.NoError(f, err)
+	for _, e := range entries {
+		if ext := filepath.Ext(e.Name()); ext != ".ber" && ext != ".der" {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join("testdata", e.Name()))
+		require.NoError(f, err)
+		der, err := berToDER(raw, DefaultMaxDepth)
+		require.NoError(f, err)
+		sk, err := parseSkeleton(der)
+		require.NoError(f, err)
+		_, ok := fastSignedFields(sk.reduced)
+		require.True(f, ok, e.Name())
+		f.Add(sk.reduced)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, ok := fastSignedFields(b)
+		if !ok {
+			return
+		}
+		var want signedFields
+		if _, err := asn1.Unmarshal(b, &want); err != nil {
+			t.Fatalf("fast decoder answered, asn1: %v", err)
+		}
+		if !reflect.DeepEqual(want, got) {
+			t.Fatalf("asn1 %+v\nfast %+v", want, got)
+		}
+	})
+}
