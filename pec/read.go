@@ -368,8 +368,7 @@ func (p *parser) attachment(v *view, i int, post bool, depth int) Attachment {
 		a.Loaded, a.Size = true, int64(len(a.Data))
 	} else {
 		// Left in the source; its decoded size is computed in small pieces.
-		body := io.NewSectionReader(v.src.ra, v.off+pt.BodyOff, pt.Size())
-		n, err := mime.DecodedSize(pt.Encoding, body)
+		n, err := pt.DecodedSizeAt(v.src.ra, v.off)
 		if err != nil {
 			// As for a loaded part: the body is kept as transmitted.
 			p.find(CodeDecodeError, "part %s: %v", pathName(pt.Path), err)

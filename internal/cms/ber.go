@@ -3,7 +3,7 @@ package cms
 import "fmt"
 
 // berToDER is the bounds-checked pre-scan that every input goes through before
-// go.mozilla.org/pkcs7 sees it. It reads exactly one BER element covering all of b
+// any ASN.1 decoding. It reads exactly one BER element covering all of b
 // and returns its definite-length encoding:
 //
 //   - every length is rewritten in minimal definite form; indefinite lengths (0x80,

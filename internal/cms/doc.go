@@ -1,17 +1,18 @@
 // Package cms is the CMS seam of Sigillo: it parses, verifies and produces the
 // detached CMS SignedData (RFC 5652, as S/MIME uses it, RFC 5751) of PEC
-// messages. It is the only package that imports go.mozilla.org/pkcs7, so that swapping that
-// dependency stays a one-package change.
+// messages, with encoding/asn1 and crypto/x509 only.
 //
 // [Parse] accepts DER and BER (indefinite lengths, as streaming signers emit). Every
 // input first goes through this package's own bounds-checked pre-scan, which
 // enforces [Limits], rejects truncation and trailing data, and rewrites BER as
 // definite-length encoding (DER input, the usual case, is recognised without a
 // copy). Parse then walks the element skeleton itself to count certificates and
-// signers and to keep the exact signed-attribute bytes, and hands pkcs7, behind a
-// recover, the SignedData without its certificates: version, digest algorithms,
-// encapsulated content, CRLs and signer infos. It cross-checks what pkcs7 returns
-// (pkcs7 ignores some decoding errors).
+// signers and to keep the exact signed-attribute bytes, and decodes the SignedData
+// without its certificates (version, digest algorithms, encapsulated content,
+// CRLs and signer infos) with encoding/asn1, in the ASN.1 shapes of
+// go.mozilla.org/pkcs7 v0.10.0, which did it before: the same inputs are
+// accepted. pkcs7 converted its whole input from BER again first, after the
+// pre-scan had already produced DER; that pass was a third of the parse.
 //
 // The embedded certificates are parsed with crypto/x509, through the caller's
 // [CertCache] when Limits.Cache gives one (keyed by their exact DER bytes), so
@@ -39,7 +40,7 @@
 //
 // # Limits
 //
-// Parse enforces these before go.mozilla.org/pkcs7 sees the input (MaxBytes and
+// Parse enforces these before the ASN.1 decoder sees the input (MaxBytes and
 // MaxDepth before any decoding at all); a nil *Limits or a zero field means the
 // default:
 //

@@ -6,6 +6,7 @@ import (
 	"encoding/asn1"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -384,5 +385,66 @@ func FuzzBERScan(f *testing.F) {
 		again, err := berToDER(out, 16)
 		require.NoError(t, err)
 		require.Equal(t, out, again, "idempotent")
+	})
+}
+
+// FuzzReadElement: readElement reads what asn1.Unmarshal reads into an
+// asn1.RawValue, with the same error, on any input.
+func FuzzReadElement(f *testing.F) {
+	for _, s := range []string{"\x30\x00", "\x30\x81\x80", "\x1f\x1f\x00", "\x1f\x80\x01\x00", "\x1f\x8f\xff\xff\xff\x7f\x00",
+		"\x04\x82\x00\x80", "\x04\x80", "\x04\x81\x7f", "\xbf\x81\x00\x02ab", "\x02\x84\x7f\xff\xff\xff", ""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var want asn1.RawValue
+		wrest, werr := asn1.Unmarshal(b, &want)
+		got, grest, gerr := readElement(b)
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("asn1 %v, readElement %v", werr, gerr)
+		}
+		if werr != nil {
+			if werr.Error() != gerr.Error() {
+				t.Fatalf("asn1 %v, readElement %v", werr, gerr)
+			}
+			return
+		}
+		if !reflect.DeepEqual(want, got) || !bytes.Equal(wrest, grest) {
+			t.Fatalf("asn1 %+v %x, readElement %+v %x", want, wrest, got, grest)
+		}
+	})
+}
+
+// FuzzSignedFields: whenever the reflection-free decoder answers, it gives what
+// asn1.Unmarshal gives for the same reduced SignedData. The seeds are the
+// reduced SignedData of every fixture.
+func FuzzSignedFields(f *testing.F) {
+	entries, err := os.ReadDir("testdata")
+	require.NoError(f, err)
+	for _, e := range entries {
+		if ext := filepath.Ext(e.Name()); ext != ".ber" && ext != ".der" {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join("testdata", e.Name()))
+		require.NoError(f, err)
+		der, err := berToDER(raw, DefaultMaxDepth)
+		require.NoError(f, err)
+		sk, err := parseSkeleton(der)
+		require.NoError(f, err)
+		_, ok := fastSignedFields(sk.reduced)
+		require.True(f, ok, e.Name())
+		f.Add(sk.reduced)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, ok := fastSignedFields(b)
+		if !ok {
+			return
+		}
+		var want signedFields
+		if _, err := asn1.Unmarshal(b, &want); err != nil {
+			t.Fatalf("fast decoder answered, asn1: %v", err)
+		}
+		if !reflect.DeepEqual(want, got) {
+			t.Fatalf("asn1 %+v\nfast %+v", want, got)
+		}
 	})
 }

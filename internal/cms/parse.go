@@ -6,10 +6,9 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"fmt"
+	"math"
 	"math/big"
 	"time"
-
-	"go.mozilla.org/pkcs7"
 )
 
 // Default limits (see the package doc, # Limits).
@@ -163,15 +162,14 @@ func Parse(p7s []byte, lim *Limits) (*SignedData, error) {
 	if len(sk.signers) == 0 {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, ErrNoSigner)
 	}
-	// pkcs7 decodes the SignedData without its certificates (see
-	// skeleton.reduced), which go through the parsed-certificate cache instead.
-	p7, err := parsePKCS7(sk.reduced)
+	// The SignedData without its certificates (which go through the
+	// parsed-certificate cache instead) is decoded here, by encoding/asn1 with
+	// the ASN.1 shapes go.mozilla.org/pkcs7 v0.10.0 uses (see signedFields).
+	p7, err := decodeSignedFields(sk.reduced)
 	if err != nil {
 		return nil, err
 	}
-	// pkcs7 ignores decoding errors inside SignedData and may return a partial
-	// result: cross-check it with the skeleton.
-	if len(p7.Signers) != len(sk.signers) {
+	if len(p7.SignerInfos) != len(sk.signers) {
 		return nil, malformed("inconsistent signed data")
 	}
 	sd := &SignedData{
@@ -191,7 +189,7 @@ func Parse(p7s []byte, lim *Limits) (*SignedData, error) {
 	if !sk.detached {
 		sd.Content = p7.Content
 	}
-	for i, si := range p7.Signers {
+	for i, si := range p7.SignerInfos {
 		s := &Signer{
 			Issuer:             si.IssuerAndSerialNumber.IssuerName.FullBytes,
 			SerialNumber:       si.IssuerAndSerialNumber.SerialNumber,
@@ -229,22 +227,6 @@ func Parse(p7s []byte, lim *Limits) (*SignedData, error) {
 		sd.Signers = append(sd.Signers, s)
 	}
 	return sd, nil
-}
-
-// parsePKCS7 calls pkcs7.Parse on DER input. The pre-scan already bounds the input,
-// and pkcs7 v0.10.0 is believed not to panic on DER; the recover is belt and braces,
-// turning any panic from that code into ErrMalformed.
-func parsePKCS7(der []byte) (p7 *pkcs7.PKCS7, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			p7, err = nil, malformed("panic in pkcs7 parser: %v", r)
-		}
-	}()
-	p7, err = pkcs7.Parse(der)
-	if err != nil {
-		return nil, malformed("%v", err)
-	}
-	return p7, nil
 }
 
 // decodeSignedAttrs fills ContentType, MessageDigest and SigningTime. Each may
@@ -311,9 +293,9 @@ type skeleton struct {
 	detached     bool
 	certs        [][]byte // DER of each embedded certificate (sub-slices of the input)
 	signers      [][]byte // per SignerInfo: signedAttrs retagged as SET, or nil
-	// reduced is the DER ContentInfo with the SignedData's certificates left
-	// out: version, digestAlgorithms, encapContentInfo, the CRLs when present
-	// (pkcs7 rejects malformed ones) and signerInfos, the fields decoded by pkcs7.
+	// reduced is the DER SignedData with its certificates left out: version,
+	// digestAlgorithms, encapContentInfo, the CRLs when present (malformed ones
+	// are refused) and signerInfos, the fields decodeSignedFields decodes.
 	reduced []byte
 }
 
@@ -422,25 +404,102 @@ func parseSkeleton(der []byte) (*skeleton, error) {
 	fields := make([]byte, 0, n)
 	fields = append(append(append(fields, sd[0].FullBytes...), sd[1].FullBytes...), sd[2].FullBytes...)
 	fields = append(append(fields, crls...), last...)
-	explicit := appendTLV(make([]byte, 0, n+8), []byte{0x30}, fields)
-	body := appendTLV(append(make([]byte, 0, n+32), f[0].FullBytes...), []byte{0xa0}, explicit)
-	sk.reduced = appendTLV(make([]byte, 0, len(body)+6), []byte{0x30}, body)
+	sk.reduced = appendTLV(make([]byte, 0, n+8), []byte{0x30}, fields)
 	return sk, nil
 }
 
-// children splits b into its consecutive DER elements.
+// children splits b into its consecutive DER elements, by the rule
+// asn1.Unmarshal applies to an asn1.RawValue (readElement), without reflection.
 func children(b []byte, what string) ([]asn1.RawValue, error) {
 	var out []asn1.RawValue
 	for len(b) > 0 {
-		var v asn1.RawValue
-		rest, err := asn1.Unmarshal(b, &v)
+		v, rest, err := readElement(b)
 		if err != nil {
 			return nil, malformed("%s: %v", what, err)
+		}
+		if out == nil {
+			out = make([]asn1.RawValue, 0, 8)
 		}
 		out = append(out, v)
 		b = rest
 	}
 	return out, nil
+}
+
+// readElement reads the DER element at the start of b as asn1.Unmarshal reads
+// it into an asn1.RawValue (encoding/asn1, Go 1.26: parseTagAndLength, then the
+// length checked against the input), with the same errors; FuzzReadElement
+// compares the two.
+func readElement(b []byte) (asn1.RawValue, []byte, error) {
+	var v asn1.RawValue
+	if len(b) == 0 {
+		return v, nil, asn1.SyntaxError{Msg: "sequence truncated"}
+	}
+	off := 1
+	v.Class = int(b[0] >> 6)
+	v.IsCompound = b[0]&0x20 == 0x20
+	v.Tag = int(b[0] & 0x1f)
+	if v.Tag == 0x1f {
+		var t int64
+		for shifted := 0; ; shifted++ {
+			if off >= len(b) {
+				return v, nil, asn1.SyntaxError{Msg: "truncated base 128 integer"}
+			}
+			if shifted == 5 {
+				return v, nil, asn1.StructuralError{Msg: "base 128 integer too large"}
+			}
+			c := b[off]
+			if shifted == 0 && c == 0x80 {
+				return v, nil, asn1.SyntaxError{Msg: "integer is not minimally encoded"}
+			}
+			t = t<<7 | int64(c&0x7f)
+			off++
+			if c&0x80 == 0 {
+				break
+			}
+		}
+		if t > math.MaxInt32 {
+			return v, nil, asn1.StructuralError{Msg: "base 128 integer too large"}
+		}
+		if v.Tag = int(t); v.Tag < 0x1f {
+			return v, nil, asn1.SyntaxError{Msg: "non-minimal tag"}
+		}
+	}
+	if off >= len(b) {
+		return v, nil, asn1.SyntaxError{Msg: "truncated tag or length"}
+	}
+	c := b[off]
+	off++
+	length := int(c & 0x7f)
+	if c&0x80 != 0 {
+		n := length
+		if n == 0 {
+			return v, nil, asn1.SyntaxError{Msg: "indefinite length found (not DER)"}
+		}
+		length = 0
+		for range n {
+			if off >= len(b) {
+				return v, nil, asn1.SyntaxError{Msg: "truncated tag or length"}
+			}
+			c = b[off]
+			off++
+			if length >= 1<<23 {
+				return v, nil, asn1.StructuralError{Msg: "length too large"}
+			}
+			if length = length<<8 | int(c); length == 0 {
+				return v, nil, asn1.StructuralError{Msg: "superfluous leading zeros in length"}
+			}
+		}
+		if length < 0x80 {
+			return v, nil, asn1.StructuralError{Msg: "non-minimal length"}
+		}
+	}
+	if off+length < off || off+length > len(b) {
+		return v, nil, asn1.SyntaxError{Msg: "data truncated"}
+	}
+	v.Bytes = b[off : off+length]
+	v.FullBytes = b[:off+length]
+	return v, b[off+length:], nil
 }
 
 func isUniversal(v asn1.RawValue, tag int, compound bool) bool {

@@ -63,10 +63,33 @@ type Part struct {
 	Filename string
 	// Closed reports, for a multipart, that its close delimiter was seen.
 	Closed bool
+
+	// Counted reports that DecodedSize and DecodeErr hold what [DecodedSize]
+	// gives for the body: a base64 leaf read by [ScanReader] or
+	// [ScanReaderAt] is checked and counted in the scan pass, by the same
+	// rule, so that its size needs no second pass ([ScanBytes] does not count:
+	// a body in memory is decoded instead).
+	Counted     bool
+	DecodedSize int64
+	DecodeErr   error
 }
 
 // Size returns the size of the transfer-encoded body, End - BodyOff.
 func (p *Part) Size() int64 { return p.End - p.BodyOff }
+
+// DecodedSizeAt returns the size of the body with the transfer encoding
+// removed, as [DecodedSize] gives it; ra holds the scanned bytes from offset
+// base. A counted part and an identity encoding need no read; another body is
+// read once, in small pieces.
+func (p *Part) DecodedSizeAt(ra io.ReaderAt, base int64) (int64, error) {
+	switch {
+	case p.Counted:
+		return p.DecodedSize, p.DecodeErr
+	case identity(p.Encoding):
+		return p.Size(), nil
+	}
+	return DecodedSize(p.Encoding, io.NewSectionReader(ra, base+p.BodyOff, p.Size()))
+}
 
 // Open returns a reader of the part's body read from ra, which must hold the
 // scanned bytes, with the transfer encoding removed by [NewDecoder]; an unknown
@@ -332,6 +355,13 @@ type scanner struct {
 	capPart int
 	capBuf  []byte
 
+	// cnt is the base64 leaf whose body is being counted (-1: none), by the
+	// rule of cntSt; count is false for ScanBytes.
+	count  bool
+	cnt    int
+	cntSt  b64State
+	cntErr error
+
 	// inPlace: the whole input is buf (ScanBytes); the header block and the
 	// captured body are sub-slices of it instead of copies: [hdrOff,
 	// hdrOff+hdrLen) and [capOff, capOff+capLen).
@@ -348,6 +378,7 @@ type scanner struct {
 func ScanReader(r io.Reader, opts *Options) (*Scan, error) {
 	s := newScanner(opts)
 	s.extra = true
+	s.count = true
 	s.r = r
 	s.buf = make([]byte, s.bufSize)
 	return s.run()
@@ -361,6 +392,7 @@ func ScanReaderAt(ra io.ReaderAt, size int64, opts *Options) (*Scan, error) {
 		return nil, &LimitError{Limit: "MaxMessageBytes", Max: s.lim.MaxMessageBytes}
 	}
 	s.r = io.NewSectionReader(ra, 0, size)
+	s.count = true
 	s.buf = make([]byte, s.bufSize)
 	res, err := s.run()
 	if err != nil {
@@ -400,6 +432,7 @@ func newScanner(opts *Options) *scanner {
 		signedFrame: -1,
 		entityPart:  -1,
 		capPart:     -1,
+		cnt:         -1,
 	}
 	if s.bufSize <= 0 {
 		s.bufSize = defaultBufferSize
@@ -488,6 +521,9 @@ func (s *scanner) lines() error {
 			ce, eol = ce-1, 2
 		}
 		if s.mode == mBody && (s.midLine || ce-p < 2 || buf[p] != '-' || buf[p+1] != '-') {
+			if s.cnt >= 0 && s.cntErr == nil {
+				s.cntErr = s.cntSt.line(buf[p:ce])
+			}
 			if s.e.on {
 				if s.e.owe == oweRaw && eol == 2 {
 					s.e.n += int64(ce - p + 2)
@@ -517,6 +553,9 @@ func (s *scanner) slowLine(buf []byte, p, ce, eol int) error {
 	}
 	if s.e.on {
 		s.e.line(buf, p, ce, eol)
+	}
+	if s.mode == mBody && s.cnt >= 0 && s.cntErr == nil {
+		s.cntErr = s.cntSt.line(buf[p:ce])
 	}
 	switch s.mode {
 	case mHeader:
@@ -720,6 +759,16 @@ func (s *scanner) closePart(end int64, byDelim bool) error {
 	if o.part == s.capPart {
 		s.endCapture(byDelim)
 	}
+	if o.part == s.cnt {
+		s.cnt = -1
+		if s.cntErr == nil {
+			s.cntErr = s.cntSt.end()
+		}
+		pt.Counted, pt.DecodeErr = true, s.cntErr
+		if s.cntErr == nil {
+			pt.DecodedSize = s.cntSt.size()
+		}
+	}
 	return nil
 }
 
@@ -826,6 +875,8 @@ func (s *scanner) endHeader(bodyOff int64) error {
 		s.capPart = idx
 		s.capBuf = s.capBuf[:0]
 		s.capLen = 0
+	case s.count && isBase64(pt.Encoding):
+		s.cnt, s.cntSt, s.cntErr = idx, b64State{}, nil
 	}
 	return nil
 }

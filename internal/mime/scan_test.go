@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"io"
 	stdmime "mime"
+	"mime/quotedprintable"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -40,7 +42,19 @@ func scanEvery(t *testing.T, b []byte, o *Options) (*Scan, error) {
 		return nil, err
 	}
 	for _, got := range []*Scan{at, one} {
-		assert.Equal(t, want.Parts, got.Parts)
+		// The streaming scans count base64 leaves; the count is what
+		// DecodedSize gives for the body, and the rest of the table is the same.
+		parts := slices.Clone(got.Parts)
+		for i := range parts {
+			p := &parts[i]
+			if p.Counted {
+				n, derr := DecodedSize(p.Encoding, bytes.NewReader(b[p.BodyOff:p.End]))
+				assert.Equal(t, derr, p.DecodeErr, "part %d", i)
+				assert.Equal(t, n, p.DecodedSize, "part %d", i)
+				p.Counted, p.DecodedSize, p.DecodeErr = false, 0, nil
+			}
+		}
+		assert.Equal(t, want.Parts, parts)
 		assert.Equal(t, want.Header, got.Header)
 		assert.Equal(t, want.Signature, got.Signature)
 		assert.Equal(t, want.EntityOff, got.EntityOff)
@@ -308,6 +322,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add("base64", []byte("Y2lh\r\nbw==\r\n"))
 	f.Add("base64", []byte("Y2lhbw==Y2lh"))
 	f.Add("quoted-printable", []byte("caf=C3=A9=\r\n!"))
+	f.Add("quoted-printable", []byte(strings.Repeat("x=41", qpLine/4)+"=\r\n\x01"))
+	f.Add("Quoted-Printable ", []byte("a= \t\r\nb=zz=4"))
 	f.Fuzz(func(t *testing.T, cte string, b []byte) {
 		want, werr := Decode(cte, b)
 		d, derr := NewDecoder(cte, iotest.OneByteReader(bytes.NewReader(b)))
@@ -360,3 +376,74 @@ func FuzzMediaType(f *testing.F) {
 		}
 	})
 }
+
+// TestScanCountsBase64: the streaming scans count every base64 leaf in the pass
+// (scanEvery checks each count against DecodedSize), errors included.
+func TestScanCountsBase64(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("QUJD", 3*minBufferSize)
+	for name, tc := range map[string]struct {
+		body string
+		size int64
+		bad  bool
+	}{
+		"lines":          {body: "Y2lh\r\nbw==\r\n", size: 4},
+		"no padding":     {body: "Y2lhbw\r\n", size: 4},
+		"spaces":         {body: "Y2 lh\tbw==\r\n", size: 4},
+		"dashes":         {body: "--\r\n", bad: true},
+		"bad char":       {body: "Y2lh\r\nb*==\r\n", bad: true},
+		"after padding":  {body: "Y2lhbw==\r\nY2lh\r\n", bad: true},
+		"truncated":      {body: "Y2lhb\r\n", bad: true},
+		"over a buffer":  {body: long + "\r\n", size: int64(len(long)) / 4 * 3},
+		"empty":          {body: "", size: 0},
+		"padding at eof": {body: "Y2lhbw=", bad: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for _, closed := range []bool{true, false} {
+				raw := "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Transfer-Encoding: base64\r\n\r\n" + tc.body
+				if closed {
+					raw += "\r\n--b--\r\n"
+				}
+				_, err := scanEvery(t, []byte(raw), nil)
+				require.NoError(t, err)
+				sc, err := ScanReader(strings.NewReader(raw), nil)
+				require.NoError(t, err)
+				require.Len(t, sc.Parts, 2)
+				p := sc.Parts[1]
+				assert.True(t, p.Counted)
+				n, err := p.DecodedSizeAt(strings.NewReader(raw), 0)
+				if tc.bad {
+					assert.ErrorIs(t, err, ErrMalformed)
+					continue
+				}
+				require.NoError(t, err)
+				assert.Equal(t, tc.size, n)
+			}
+		})
+	}
+}
+
+// TestDecodeQPLikeReader: the []byte quoted-printable decoder gives what the
+// streaming one (mime/quotedprintable) gives, errors included, around its
+// 4096-byte line buffer too.
+func TestDecodeQPLikeReader(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", qpLine)
+	for _, in := range []string{
+		"", "caf=C3=A9=\r\n!", "a=\n", "=", "a=", "a= \t", "x=4", "x=4\r\n", "=zz", "=\r", "tab\t \r\nnext\n", "\x01",
+		"soft = \r\nx", "\xe9 ok", "a\rb", long, long[1:], long[1:] + "\n", long + "\n", long[2:] + "=\n", long[1:] + "=",
+		long + "\x01", "\x01" + long, long[3:] + "=\r\nmore", strings.Repeat(long[1:]+"\r\n", 3),
+	} {
+		want, werr := io.ReadAll(&qpReader{r: stdQP(strings.NewReader(in))})
+		got, gerr := Decode("quoted-printable", []byte(in))
+		require.Equal(t, werr == nil, gerr == nil, "%.20q: %v / %v", in, werr, gerr)
+		if werr != nil {
+			assert.Equal(t, werr.Error(), gerr.Error(), "%.20q", in)
+			continue
+		}
+		assert.Equal(t, want, got, "%.20q", in)
+	}
+}
+
+func stdQP(r io.Reader) io.Reader { return quotedprintable.NewReader(r) }
