@@ -22,7 +22,7 @@ import (
 // outer header lines given.
 func signLayout(t *testing.T, alice *pectest.Provider, header []string, content string) []byte {
 	t.Helper()
-	d := &envelope.Draft{Content: []byte(content), Time: pectest.DefaultStart}
+	d := &envelope.Draft{Content: []byte(content), Time: pectest.DefaultStart()}
 	for _, h := range header {
 		name, value, ok := strings.Cut(h, ": ")
 		require.True(t, ok, h)
@@ -50,7 +50,7 @@ func mixed(boundary string, parts ...fxPart) string {
 func daticertXML(t *testing.T, ty daticert.Type) string {
 	t.Helper()
 	c := fxCert(ty)
-	c.Date = pectest.DefaultStart
+	c.Date = pectest.DefaultStart()
 	b, err := c.Marshal()
 	require.NoError(t, err)
 	return string(b)

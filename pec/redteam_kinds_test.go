@@ -75,7 +75,7 @@ func TestRedTeamKinds(t *testing.T) {
 		return string(b)
 	}
 	dat := func(xml string) fxPart { return rawCertPart(xml, "application/xml", "daticert.xml") }
-	at := pectest.DefaultStart
+	at := pectest.DefaultStart()
 	pinned := *opts
 	vo := *opts.Verify
 	vo.Now = func() time.Time { return at.Add(time.Hour) }

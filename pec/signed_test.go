@@ -155,7 +155,7 @@ func TestReadSignedNotCertified(t *testing.T) {
 				{Name: "From", Value: alice.Address()}, {Name: "To", Value: fxSender},
 				{Name: "Subject", Value: "ACCETTAZIONE: " + fxSubject}, {Name: "X-Ricevuta", Value: "accettazione"},
 			},
-			Content: []byte(content), Time: pectest.DefaultStart,
+			Content: []byte(content), Time: pectest.DefaultStart(),
 		}
 		raw, err := alice.Sign(d)
 		require.NoError(t, err)

@@ -194,7 +194,7 @@ func generate(c config) (*corpus, error) {
 	sender := w.NewProvider("Example PEC S.p.A.", "pec.example.it")
 	w.NewProvider("Other PEC S.r.l.", "pec.example.org")
 	co := &corpus{trustPEM: filepath.Join(c.dir, "trust.pem"), trust: w.Trust(), sender: sender,
-		signedAt: pectest.DefaultStart}
+		signedAt: pectest.DefaultStart()}
 	if err := os.WriteFile(co.trustPEM, w.TrustPEM(), 0o644); err != nil {
 		return nil, err
 	}
@@ -246,7 +246,7 @@ func generate(c config) (*corpus, error) {
 func original(attach int, seed uint64) []byte {
 	var b bytes.Buffer
 	b.WriteString("From: alice@pec.example.it\r\nTo: bob@pec.example.org\r\nSubject: Contratto di fornitura\r\n")
-	b.WriteString("Date: " + pectest.DefaultStart.Format(time.RFC1123Z) + "\r\n")
+	b.WriteString("Date: " + pectest.DefaultStart().Format(time.RFC1123Z) + "\r\n")
 	b.WriteString(fmt.Sprintf("Message-ID: <bench.%d@client.example.it>\r\nX-TipoRicevuta: completa\r\n", seed))
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"bench-boundary\"\r\n\r\n")
 	b.WriteString("--bench-boundary\r\nContent-Type: text/plain; charset=\"us-ascii\"\r\n\r\nIn allegato il documento.\r\n")

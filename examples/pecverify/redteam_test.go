@@ -32,7 +32,7 @@ func TestRedTeamOutput(t *testing.T) {
 
 	c := &daticert.Cert{Type: daticert.TypeAccettazione, Error: daticert.ErrorNessuno, Sender: "alice@pec.example.it",
 		Recipients: []daticert.Recipient{{Address: "bob@pec.example.org", Type: daticert.RecipientCertificato}},
-		Subject:    "Contratto", HasSubject: true, Provider: p.Name, Date: pectest.DefaultStart,
+		Subject:    "Contratto", HasSubject: true, Provider: p.Name, Date: pectest.DefaultStart(),
 		ID: "opec1.1@pec.example.it", MsgID: "m1@client.example.it", RawMsgID: "<m1@client.example.it>"}
 	xml, err := c.Marshal()
 	require.NoError(t, err)
@@ -43,7 +43,7 @@ func TestRedTeamOutput(t *testing.T) {
 			b.WriteString("--b\r\n" + pt + "\r\n")
 		}
 		b.WriteString("--b--\r\n")
-		d := &envelope.Draft{Content: []byte(b.String()), Time: pectest.DefaultStart, Header: append([]envelope.HeaderField{
+		d := &envelope.Draft{Content: []byte(b.String()), Time: pectest.DefaultStart(), Header: append([]envelope.HeaderField{
 			{Name: "From", Value: p.Address()}, {Name: "To", Value: "alice@pec.example.it"},
 			{Name: "Subject", Value: "ACCETTAZIONE: Contratto"}, {Name: "Date", Value: "Fri, 14 Mar 2025 10:00:00 +0000"},
 			{Name: "X-Ricevuta", Value: "accettazione"},

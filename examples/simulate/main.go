@@ -69,7 +69,7 @@ func run(args []string) error {
 	digest := fs.String("digest", "sha256", "signature digest: sha256 or sha1")
 	attachSize := fs.Int("attach-size", 0, "bytes of random data to attach")
 	seed := fs.Uint64("seed", 1, "seed of the random attachment")
-	at := fs.String("time", pectest.DefaultStart.Format(time.RFC3339), "acceptance instant (RFC 3339)")
+	at := fs.String("time", pectest.DefaultStart().Format(time.RFC3339), "acceptance instant (RFC 3339)")
 	anomaly := fs.Bool("anomaly", false, "also write an anomaly envelope")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -19,9 +19,10 @@ import (
 	"github.com/sigillo/sigillo/receipt"
 )
 
-// DefaultStart is the default first instant of the fake clock,
-// 2025-03-14 10:00:00 UTC, inside the validity of every certificate.
-var DefaultStart = time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC)
+// DefaultStart returns the default first instant of the fake clock,
+// 2025-03-14 10:00:00 UTC, inside the validity of every certificate. It is a
+// function so that no importer can change it for the others.
+func DefaultStart() time.Time { return time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC) }
 
 // DefaultStep is the default tick of the fake clock.
 const DefaultStep = time.Second
@@ -56,7 +57,7 @@ func NewWorld(opts *Options) *World {
 		o = *opts
 	}
 	if o.Start.IsZero() {
-		o.Start = DefaultStart
+		o.Start = DefaultStart()
 	}
 	if o.Step <= 0 {
 		o.Step = DefaultStep
