@@ -80,7 +80,11 @@
 //  6. Identity: a subjectAltName rfc822Name equals (case-insensitively) the
 //     addr-spec of the From header, which for envelopes is the address inside
 //     "Per conto di: ..." <posta-certificata@...>, or VerifyOptions.Sender
-//     ([ErrSenderMismatch]).
+//     ([ErrSenderMismatch]). The outer header is read once with the module's one
+//     header rule (internal/mime Fields, the rule pec reads it with: lines that
+//     are not fields are skipped, "From : x" is a From field); the first From
+//     field is the one pec's rule 3 counts, and the Date check reads the same
+//     fields. A UTF-8 BOM before the message is skipped with [FindingBOM].
 //
 // Failures of steps 3 to 6 give status untrusted.
 //

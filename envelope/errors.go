@@ -306,4 +306,8 @@ const (
 	FindingDaticertUnreadable = "daticert-unreadable"
 	// FindingUnsignedAttributes: the signer has unsigned attributes (ignored).
 	FindingUnsignedAttributes = "unsigned-attributes"
+	// FindingBOM: a UTF-8 byte order mark before the message was skipped (it is
+	// outside the signed entity). Every entry point of envelope and pec reads such
+	// a message the same way.
+	FindingBOM = "bom-stripped"
 )

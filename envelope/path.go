@@ -260,8 +260,8 @@ func checkPath(chain []*x509.Certificate, anchor *Anchor, at time.Time) (*pathRe
 
 // checkSignerTimes applies the time rules to an accepted path res evaluated at at:
 // those of checkSigningTimes, then checkLegacyEra.
-func checkSignerTimes(r *Report, s *Signed, res *pathResult, at time.Time, o VerifyOptions, l Limits) *VerifyError {
-	if e := checkSigningTimes(r, s, res.chain[0], o, l); e != nil {
+func checkSignerTimes(r *Report, s *Signed, oh *mime.Header, res *pathResult, at time.Time, o VerifyOptions, l Limits) *VerifyError {
+	if e := checkSigningTimes(r, s, oh, res.chain[0], o, l); e != nil {
 		return e
 	}
 	return checkLegacyEra(res, r.SigningTime, at)
@@ -275,7 +275,7 @@ func checkSignerTimes(r *Report, s *Signed, res *pathResult, at time.Time, o Ver
 // what the path is evaluated at by default (where an expired signer gives
 // ErrCertExpired, checked by the path); the unsigned Date header, stamped by
 // another clock of the provider, gets o.TimeTolerance on either side.
-func checkSigningTimes(r *Report, s *Signed, leaf *x509.Certificate, o VerifyOptions, l Limits) *VerifyError {
+func checkSigningTimes(r *Report, s *Signed, oh *mime.Header, leaf *x509.Certificate, o VerifyOptions, l Limits) *VerifyError {
 	st := r.SigningTime
 	if !st.IsZero() {
 		now := time.Now
@@ -295,7 +295,7 @@ func checkSigningTimes(r *Report, s *Signed, leaf *x509.Certificate, o VerifyOpt
 				st.UTC().Format(time.RFC3339), leaf.NotBefore.UTC().Format(time.RFC3339), leaf.NotAfter.UTC().Format(time.RFC3339))
 		}
 	}
-	if d, ok := headerDate(s, l); ok {
+	if d, ok := headerDate(oh); ok {
 		if d.Before(leaf.NotBefore.Add(-o.TimeTolerance)) || d.After(leaf.NotAfter.Add(o.TimeTolerance)) {
 			return verr(ErrKeyOutsideValidity, leaf, "Date header %s outside the validity %s to %s",
 				d.UTC().Format(time.RFC3339), leaf.NotBefore.UTC().Format(time.RFC3339), leaf.NotAfter.UTC().Format(time.RFC3339))
@@ -304,12 +304,8 @@ func checkSigningTimes(r *Report, s *Signed, leaf *x509.Certificate, o VerifyOpt
 	return nil
 }
 
-// headerDate returns the parsed Date field of the signed message's outer header.
-func headerDate(s *Signed, l Limits) (time.Time, bool) {
-	h, _, err := mime.ReadHeader(s.Header, &l)
-	if err != nil {
-		return time.Time{}, false
-	}
+// headerDate returns the parsed (first) Date field of the outer header h.
+func headerDate(h *mime.Header) (time.Time, bool) {
 	v := h.Get("Date")
 	if v == "" {
 		return time.Time{}, false

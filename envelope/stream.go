@@ -70,6 +70,9 @@ func verifyScan(sc *mime.Scan, err error, o VerifyOptions, l Limits) (*Report, e
 		return r.fail(locateError(me)), nil
 	}
 	r.Parts = sc.Parts
+	if sc.BOM {
+		r.note(FindingBOM, "a UTF-8 byte order mark before the message was skipped")
+	}
 	s, err := signedFromScan(sc, l)
 	if err != nil {
 		return r.fail(locateError(err)), nil

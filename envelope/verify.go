@@ -167,6 +167,10 @@ func locateError(err error) *VerifyError {
 func verifySigned(r *Report, s *Signed, digest func(crypto.Hash) ([]byte, error), o VerifyOptions, l Limits) *Report {
 	r.Signed = s
 	r.Findings = append(r.Findings, s.Findings...)
+	// The outer header, parsed once with the module's one header rule
+	// (mime.Fields, the rule pec reads the header with): From and Date come from it.
+	oh := mime.Header{Raw: s.Header}
+	oh.Fields, _ = mime.Fields(s.Header)
 	if s.CanonicalisedLF {
 		r.note(FindingLFLineEndings, "signed entity stored with LF line ends, verified as CRLF")
 	}
@@ -258,7 +262,7 @@ func verifySigned(r *Report, s *Signed, digest func(crypto.Hash) ([]byte, error)
 		r.Legacy = true
 		r.note(FindingLegacyChain, "%s", strings.Join(res.legacy, "; "))
 	}
-	if e := checkSignerTimes(r, s, res, at, o, l); e != nil {
+	if e := checkSignerTimes(r, s, &oh, res, at, o, l); e != nil {
 		return r.fail(e)
 	}
 
@@ -282,7 +286,7 @@ func verifySigned(r *Report, s *Signed, digest func(crypto.Hash) ([]byte, error)
 	// 6. Identity: the sender address must be a SAN rfc822Name of the signer.
 	sender := o.Sender
 	if sender == "" {
-		sender = fromAddress(s.Header, l)
+		sender = fromAddress(&oh)
 	}
 	r.Sender = sender
 	if sender == "" {
@@ -325,14 +329,11 @@ func micalgMatches(micalg string, h crypto.Hash) bool {
 	return m == want
 }
 
-// fromAddress returns the addr-spec of the first From address in header, or "".
-// It tolerates display names with unquoted specials ("a@b <a@b>") by falling back
-// to the text between the last angle brackets.
-func fromAddress(header []byte, l Limits) string {
-	h, _, err := mime.ReadHeader(header, &l)
-	if err != nil {
-		return ""
-	}
+// fromAddress returns the addr-spec of the first From address of the outer
+// header h (the first From field, the one pec's rule 3 counts), or "". It
+// tolerates display names with unquoted specials ("a@b <a@b>") by falling back to
+// the text between the last angle brackets.
+func fromAddress(h *mime.Header) string {
 	v := h.Get("From")
 	if v == "" {
 		return ""

@@ -81,7 +81,7 @@ func dropMailboxCodes(fs []pec.Finding) []pec.Finding {
 	var out []pec.Finding
 	for _, f := range fs {
 		switch f.Code {
-		case mailbox.CodeMboxAsStored, mailbox.CodeMboxHeaderUnquoted, mailbox.CodeMboxUnquoted, mailbox.CodeMboxUnquotedO, mailbox.CodeBOMStripped:
+		case mailbox.CodeMboxAsStored, mailbox.CodeMboxHeaderUnquoted, mailbox.CodeMboxUnquoted, mailbox.CodeMboxUnquotedO:
 			continue
 		}
 		out = append(out, f)

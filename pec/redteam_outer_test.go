@@ -60,8 +60,8 @@ func TestRedTeamOuter(t *testing.T) {
 		{"second Subject", addHeader("Subject: ACCETTAZIONE: Pagato"), true, pec.CodeHeaderDuplicate},
 		{"second X-Ricevuta", addHeader("X-Ricevuta: avvenuta-consegna"), true, pec.CodeHeaderDuplicate},
 		{"Reply-To someone else", addHeader("Reply-To: mallory@evil.example"), true, ""},
-		{"a header line without colon", addHeader("garbage"), false, ""},
-		{"a header field name with 8-bit bytes", addHeader("X-\xc3\xa9: v"), false, ""},
+		{"a header line without colon", addHeader("garbage"), true, pec.CodeMIMEMalformed},
+		{"a header field name with 8-bit bytes", addHeader("X-\xc3\xa9: v"), true, pec.CodeMIMEMalformed},
 		{"a third part after the signature", append(append(append([]byte{}, base[:len(head)+4+sig]...), []byte("--"+bnd+"\r\nContent-Type: text/plain\r\n\r\nextra\r\n")...), rest[sig:]...), false, ""},
 	}
 	for _, tc := range tests {

@@ -55,7 +55,10 @@
 //     the one read, and [Part.ContentTypes] counts them so that callers can
 //     refuse an ambiguous header. An empty or unparsable first Content-Type
 //     means text/plain ([Part.ContentTypeErr]).
-//   - A leading mbox "From " line is skipped.
+//   - A leading mbox "From " line is skipped ([IsFromLine]: "From : x" is a
+//     field, not a separator), and so is a leading UTF-8 BOM ([Scan.BOM]).
+//   - [Fields] is the one rule for an outer header block, used by envelope and
+//     pec alike; [ReadHeader] (strict) is for part headers that must be well formed.
 //   - A multipart without its close delimiter runs to the end of its parent
 //     ([Part.Closed] false); a signed entity that does not end at a delimiter
 //     makes the signature unusable ([Scan.SignedErr]).

@@ -131,12 +131,8 @@ func ReadHeader(b []byte, lim *Limits) (Header, int, error) {
 	var h Header
 	pos := 0
 	// An mbox "From " separator line on the first line is skipped.
-	if bytes.HasPrefix(b, []byte("From ")) {
-		if nl := bytes.IndexByte(b, '\n'); nl >= 0 {
-			if c := bytes.IndexByte(b[:nl], ':'); c < 0 || bytes.IndexByte(b[:c], ' ') >= 0 {
-				pos = nl + 1
-			}
-		}
+	if nl := bytes.IndexByte(b, '\n'); nl >= 0 && IsFromLine(b[:nl]) {
+		pos = nl + 1
 	}
 	start := pos
 	end := -1 // end of the header block (excluding the blank line)

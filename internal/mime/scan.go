@@ -133,7 +133,10 @@ type Scan struct {
 	SignaturePart        int   // index in Parts, -1 when none
 	SignedErr            error // why the multipart/signed is unusable (ErrMalformed), nil when fine
 	Size                 int64 // bytes read
-	src                  io.ReaderAt
+	// BOM reports a UTF-8 byte order mark before the message, skipped: offsets
+	// stay those of the input, Parts[0].HeaderOff is 3.
+	BOM bool
+	src io.ReaderAt
 }
 
 // Options configures a scan. The zero value means defaults.
@@ -345,6 +348,7 @@ type scanner struct {
 	hdr     []byte
 	prevEOL int
 	midLine bool
+	bomDone bool // the start of the input was checked for a BOM
 
 	signedFrame int
 	entityPart  int
@@ -508,6 +512,17 @@ func (s *scanner) fill() error {
 // lines processes the complete lines in the buffer. Body lines that cannot be
 // delimiters are handled inline; everything else goes to slowLine.
 func (s *scanner) lines() error {
+	if !s.bomDone {
+		if s.wpos < len(BOM) && !s.eof {
+			return nil // too few bytes yet to tell
+		}
+		s.bomDone = true
+		if s.base == 0 && s.rpos == 0 && bytes.HasPrefix(s.buf[:s.wpos], []byte(BOM)) {
+			s.rpos = len(BOM)
+			s.res.BOM = true
+			s.res.Parts[0].HeaderOff = int64(len(BOM))
+		}
+	}
 	buf := s.buf[:s.wpos]
 	p := s.rpos
 	for p < len(buf) {
@@ -562,7 +577,7 @@ func (s *scanner) slowLine(buf []byte, p, ce, eol int) error {
 		if !s.midLine && ce == p && eol > 0 {
 			return s.endHeader(s.base + int64(ce+eol))
 		}
-		if len(s.res.Parts) == 1 && len(s.hdr)+s.hdrLen == 0 && s.base+int64(p) == 0 && !s.midLine && isFromLine(buf[p:ce]) {
+		if len(s.res.Parts) == 1 && len(s.hdr)+s.hdrLen == 0 && s.base+int64(p) == 0 && !s.midLine && IsFromLine(buf[p:ce]) {
 			s.res.Parts[0].HeaderOff = int64(ce + eol)
 			return nil
 		}
@@ -618,14 +633,21 @@ func (s *scanner) resetHeader() {
 	s.hdrLen = 0
 }
 
-// isFromLine reports an mbox "From " separator line (no field name before a colon).
-func isFromLine(line []byte) bool {
+// IsFromLine is the one rule for an mbox "From " separator line at the start of
+// a message (line without its line break): a line starting with "From " that is
+// not a header field. "From : x" (white space before the colon, RFC 5322 section
+// 4.5.3) is a From field, which the header rule ([Fields]) counts.
+func IsFromLine(line []byte) bool {
 	if !bytes.HasPrefix(line, []byte("From ")) {
 		return false
 	}
 	c := bytes.IndexByte(line, ':')
-	return c < 0 || bytes.IndexByte(line[:c], ' ') >= 0
+	return c < 0 || !validFieldName(string(trimWSP(line[:c])))
 }
+
+// BOM is the UTF-8 byte order mark. One before a message is not part of it: the
+// scanner skips it and reports [Scan.BOM].
+const BOM = "\xef\xbb\xbf"
 
 // MatchDelimiter is the one delimiter matcher of the module: it reports whether
 // line (without its line break) is a delimiter line for boundary and whether it

@@ -295,6 +295,8 @@ func TestCharsetReader(t *testing.T) {
 func FuzzScan(f *testing.F) {
 	f.Add([]byte(signedMsg))
 	f.Add([]byte(strings.ReplaceAll(signedMsg, "\r\n", "\n")))
+	f.Add([]byte(BOM + signedMsg))
+	f.Add([]byte("From : a@b\r\n" + signedMsg))
 	if files, err := filepath.Glob(filepath.Join("testdata", "*.eml")); err == nil {
 		for _, n := range files {
 			if b, err := os.ReadFile(n); err == nil {

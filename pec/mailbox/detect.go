@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/sigillo/sigillo/internal/mime"
 )
 
 // sourceKind is what the first bytes of an input say it is.
@@ -34,21 +36,34 @@ func detect(head []byte) sourceKind {
 	if len(bytes.TrimSpace(head)) == 0 {
 		return kindEmpty
 	}
-	if hasPrefix(head, "From ") {
-		return kindMbox
+	first, _, _ := bytes.Cut(head, []byte("\n"))
+	if mime.IsFromLine(first) {
+		return kindMbox // "From : x" is a header field (the rule of internal/mime)
 	}
-	for i, c := range head {
-		switch {
-		case c == ':':
-			if i > 0 {
-				return kindMessage
-			}
-			return kindOther
-		case c < 33 || c > 126:
-			return kindOther
+	if fieldName(first) == nil {
+		return kindOther // no colon in the first bytes: no header field name is that long
+	}
+	return kindMessage
+}
+
+// fieldName returns the field name of a header line (printable ASCII other than
+// ':', white space before the colon allowed as RFC 5322 section 4.5.3 does), or
+// nil when the line does not start with one.
+func fieldName(line []byte) []byte {
+	i := bytes.IndexByte(line, ':')
+	if i <= 0 {
+		return nil
+	}
+	name := bytes.TrimRight(line[:i], " \t")
+	if len(name) == 0 {
+		return nil
+	}
+	for _, c := range name {
+		if c < 33 || c > 126 {
+			return nil
 		}
 	}
-	return kindOther // no colon in the first bytes: no header field name is that long
+	return name
 }
 
 // isMailField reports whether name is a header field of which one is found among
@@ -72,15 +87,9 @@ func looksLikeMail(head []byte) bool {
 		if line[0] == ' ' || line[0] == '\t' {
 			continue // a folded line
 		}
-		i := bytes.IndexByte(line, ':')
-		if i <= 0 {
+		name := fieldName(line)
+		if name == nil {
 			return false // the end of the header, or not a header
-		}
-		name := line[:i]
-		for _, c := range name {
-			if c < 33 || c > 126 {
-				return false
-			}
 		}
 		if isMailField(name) {
 			return true

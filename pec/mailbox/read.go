@@ -17,7 +17,8 @@ import (
 // public contract; they never change.
 const (
 	// CodeBOMStripped: a UTF-8 byte order mark before the message was not read as
-	// part of it.
+	// part of it. It is envelope.FindingBOM, which pec reports (the scanner skips
+	// the BOM); Item.Read no longer adds it itself.
 	CodeBOMStripped = "bom-stripped"
 	// CodeMboxAsStored: the mbox message has quoted ">From " lines; it was read with
 	// them as stored (the un-quoted variants were not better).
@@ -102,7 +103,8 @@ const readOnceBelow = 1 << 20
 // pec.ReadReaderAt in bounded memory, and the parts it leaves in the source are
 // read from the file again when opened.
 //
-// A UTF-8 BOM before the message is skipped, with a [CodeBOMStripped] finding. An
+// A UTF-8 BOM before the message is skipped by pec, with a [CodeBOMStripped]
+// finding, as every way of reading does. An
 // mbox message that has quoted ">From " lines is read as stored first; only when
 // that is not certified are its un-quoted variants read (mboxrd, then mboxo when it
 // differs), and the first certified one is returned, with a [CodeMboxUnquoted] or
@@ -141,15 +143,9 @@ func (it *Item) Read(opts *pec.Options) (*pec.Message, [32]byte, error) {
 		h.Sum(sum[:0])
 	}
 
-	var skip int64
 	var found []pec.Finding
-	head := make([]byte, len(bom))
-	if n, _ := ra.ReadAt(head, 0); n == len(bom) && bytes.Equal(head, bom) {
-		skip = int64(len(bom))
-		found = append(found, pec.Finding{Code: CodeBOMStripped, Detail: "a UTF-8 byte order mark before the message was skipped"})
-	}
-	var body io.ReaderAt = io.NewSectionReader(ra, skip, size-skip)
-	n := size - skip
+	var body = ra
+	n := size
 	if it.quoted {
 		// A quoted line in the message header is never what was sent: read the
 		// header un-quoted, whatever the verdict of the bytes as stored.

@@ -254,6 +254,7 @@ func findingTexts() map[string]text {
 		envelope.FindingUnterminated:              {"la struttura MIME firmata non è chiusa", "the signed MIME structure is not terminated"},
 		envelope.FindingAnchorCertOutsideValidity: {"il certificato dell'autorità è fuori dal suo periodo di validità", "the anchor certificate is outside its validity period"},
 		envelope.FindingDaticertUnreadable:        {"i dati di certificazione non sono leggibili", "the certification data cannot be read"},
+		envelope.FindingBOM:                       {"un indicatore di ordine dei byte (BOM) prima del messaggio è stato ignorato", "a byte order mark before the message was skipped"},
 		envelope.FindingUnsignedAttributes:        {"la firma contiene attributi non firmati", "the signature has unsigned attributes"},
 		// receipt
 		receipt.FindingHeaderDaticertMismatch:   {"le intestazioni non coincidono con i dati di certificazione firmati", "the headers disagree with the signed certification data"},
@@ -308,7 +309,6 @@ func findingTexts() map[string]text {
 		pec.CodeFromNotOneMailbox:   {"il campo From non contiene esattamente un indirizzo", "the From field does not hold exactly one mailbox"},
 		pec.CodeHeaderDuplicate:     {"un campo Subject, Date, X-Ricevuta o X-Trasporto è ripetuto; è stato usato il primo", "a Subject, Date, X-Ricevuta or X-Trasporto field is repeated; the first was used"},
 		// pec/mailbox
-		mailbox.CodeBOMStripped:        {"un indicatore di ordine dei byte (BOM) prima del messaggio è stato ignorato", "a byte order mark before the message was skipped"},
 		mailbox.CodeMboxAsStored:       {"il messaggio mbox ha righe «>From » ed è stato letto così com'è", "the mbox message has quoted \">From \" lines and was read as stored"},
 		mailbox.CodeMboxUnquoted:       {"il messaggio mbox è certificato solo togliendo la quotatura mboxrd delle righe «From »: è stato letto così", "the mbox message is certified only with the mboxrd quoting of \"From \" lines removed: it was read that way"},
 		mailbox.CodeMboxUnquotedO:      {"il messaggio mbox è certificato solo togliendo la quotatura mboxo delle righe «From »: è stato letto così", "the mbox message is certified only with the mboxo quoting of \"From \" lines removed: it was read that way"},
