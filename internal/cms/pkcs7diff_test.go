@@ -1,0 +1,264 @@
+package cms_test
+
+import (
+	"bytes"
+	"crypto"
+	"encoding/asn1"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.mozilla.org/pkcs7"
+
+	"github.com/sigillo/sigillo/internal/cms"
+	"github.com/sigillo/sigillo/internal/mime"
+	"github.com/sigillo/sigillo/internal/testpki"
+	"github.com/sigillo/sigillo/internal/testutil"
+)
+
+// go.mozilla.org/pkcs7 v0.10.0 parsed the SignedData here before internal/cms
+// decoded it itself; it stays, in tests only, as the independent reference
+// reader: FuzzParseLikePKCS7 compares the two on the same input.
+//
+// The property, on any input:
+//
+//   - when both accept, they read the same certificates (raw DER, in order), the
+//     same signers (issuer and serial number, digest and signature algorithms,
+//     signed and unsigned attributes byte for byte, the signed-attribute SET the
+//     signature covers, the signature value) and the same content;
+//   - when pkcs7 accepts, cms accepts too, except for the inputs cms refuses on
+//     purpose, which pkcs7.Parse lets through:
+//     1. over one of cms's Limits (ErrTooLarge): pkcs7 has none;
+//     2. no SignerInfo: a SignedData without signers is never a signature
+//     (ErrNoSigner), and pkcs7 ignores the error of decoding the SignedData
+//     itself (verify.go, parseSignedData), so that anything whose ContentInfo
+//     decodes comes back with no signers; enveloped and encrypted data too;
+//     3. data after the outermost element: pkcs7's ber2der stops at the end of
+//     the first element and drops the rest unread, cms refuses trailing data.
+func FuzzParseLikePKCS7(f *testing.F) {
+	for _, s := range pkcs7Seeds(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		comparePKCS7(t, in)
+	})
+}
+
+// TestParseLikePKCS7 runs the property on every seed, corpus included, so that
+// plain go test checks it on the real signatures.
+func TestParseLikePKCS7(t *testing.T) {
+	t.Parallel()
+	seeds := pkcs7Seeds(t)
+	require.NotEmpty(t, seeds)
+	t.Logf("%d seeds", len(seeds))
+	for _, s := range seeds {
+		comparePKCS7(t, s)
+	}
+}
+
+func comparePKCS7(t *testing.T, in []byte) {
+	t.Helper()
+	pk, perr := pkcs7Parse(in)
+	sd, err := cms.Parse(in, nil)
+	if perr != nil {
+		return // cms may accept what pkcs7 refuses; FuzzParse checks cms alone
+	}
+	if err != nil {
+		switch {
+		case errors.Is(err, cms.ErrTooLarge): // 1.
+		case len(pk.Signers) == 0: // 2.
+			require.ErrorIs(t, err, cms.ErrMalformed)
+		case berElementEnd(in) != len(in): // 3.
+			require.ErrorIs(t, err, cms.ErrMalformed)
+		default:
+			t.Fatalf("pkcs7 accepts, cms refuses: %v", err)
+		}
+		return
+	}
+	require.Len(t, sd.Certificates, len(pk.Certificates), "certificates")
+	for i, c := range pk.Certificates {
+		require.Equal(t, c.Raw, sd.Certificates[i].Raw, "certificate %d", i)
+	}
+	if sd.Detached {
+		require.Empty(t, pk.Content, "content")
+	} else {
+		require.Equal(t, []byte(pk.Content), sd.Content, "content")
+	}
+	require.Len(t, sd.Signers, len(pk.Signers), "signers")
+	for i, ps := range pk.Signers {
+		s := sd.Signers[i]
+		require.Equal(t, ps.IssuerAndSerialNumber.IssuerName.FullBytes, s.Issuer, "signer %d issuer", i)
+		require.Zero(t, ps.IssuerAndSerialNumber.SerialNumber.Cmp(s.SerialNumber), "signer %d serial", i)
+		require.True(t, ps.DigestAlgorithm.Algorithm.Equal(s.DigestAlgorithm), "signer %d digest algorithm", i)
+		require.True(t, ps.DigestEncryptionAlgorithm.Algorithm.Equal(s.SignatureAlgorithm), "signer %d signature algorithm", i)
+		require.Equal(t, ps.EncryptedDigest, s.Signature, "signer %d signature", i)
+		require.Len(t, s.SignedAttrs, len(ps.AuthenticatedAttributes), "signer %d signed attributes", i)
+		var set []byte
+		for j, a := range ps.AuthenticatedAttributes {
+			require.True(t, a.Type.Equal(s.SignedAttrs[j].Type), "signer %d signed attribute %d", i, j)
+			require.Equal(t, a.Value.FullBytes, s.SignedAttrs[j].Values, "signer %d signed attribute %d", i, j)
+			der, err := asn1.Marshal(struct {
+				Type  asn1.ObjectIdentifier
+				Value asn1.RawValue
+			}{a.Type, a.Value})
+			require.NoError(t, err)
+			set = append(set, der...)
+		}
+		if len(ps.AuthenticatedAttributes) == 0 {
+			require.Nil(t, s.RawSignedAttrs, "signer %d", i)
+		} else {
+			want, err := asn1.Marshal(asn1.RawValue{Tag: asn1.TagSet, IsCompound: true, Bytes: set})
+			require.NoError(t, err)
+			require.Equal(t, want, s.RawSignedAttrs, "signer %d signed attributes as signed", i)
+		}
+		require.Len(t, s.UnsignedAttrs, len(ps.UnauthenticatedAttributes), "signer %d unsigned attributes", i)
+		for j, a := range ps.UnauthenticatedAttributes {
+			require.True(t, a.Type.Equal(s.UnsignedAttrs[j].Type), "signer %d unsigned attribute %d", i, j)
+			require.Equal(t, a.Value.FullBytes, s.UnsignedAttrs[j].Values, "signer %d unsigned attribute %d", i, j)
+		}
+	}
+}
+
+// pkcs7Parse is pkcs7.Parse, with a panic (pkcs7 has a few on hostile input)
+// reported as a refusal.
+func pkcs7Parse(in []byte) (p7 *pkcs7.PKCS7, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p7, err = nil, errors.New("pkcs7 panicked")
+		}
+	}()
+	return pkcs7.Parse(in)
+}
+
+// berElementEnd returns the end of the first BER element of b (definite or
+// indefinite length), or -1 when it cannot be delimited. It is a reading of
+// X.690 section 8.1 of its own, to tell trailing data from other refusals.
+func berElementEnd(b []byte) int {
+	return berEnd(b, 0, 0)
+}
+
+func berEnd(b []byte, off, depth int) int {
+	if depth > 64 || off+2 > len(b) {
+		return -1
+	}
+	constructed := b[off]&0x20 != 0
+	p := off + 1
+	if b[off]&0x1f == 0x1f {
+		for p < len(b) && b[p]&0x80 != 0 {
+			p++
+		}
+		p++
+	}
+	if p >= len(b) {
+		return -1
+	}
+	l := int(b[p])
+	p++
+	if l == 0x80 {
+		if !constructed {
+			return -1
+		}
+		for {
+			if p+2 <= len(b) && b[p] == 0 && b[p+1] == 0 {
+				return p + 2
+			}
+			if p = berEnd(b, p, depth+1); p < 0 {
+				return -1
+			}
+		}
+	}
+	if l > 0x80 {
+		n := l & 0x7f
+		if n > 4 || p+n > len(b) {
+			return -1
+		}
+		l = 0
+		for _, c := range b[p : p+n] {
+			l = l<<8 | int(c)
+		}
+		p += n
+	}
+	if l > len(b)-p {
+		return -1
+	}
+	return p + l
+}
+
+// pkcs7Seeds: the fixtures of testdata, signatures made by Sign, the signatures
+// of the module's testdata/messages and, when present, of the real-message
+// corpus (read in place, never copied).
+func pkcs7Seeds(t testing.TB) [][]byte {
+	t.Helper()
+	var seeds [][]byte
+	entries, err := os.ReadDir("testdata")
+	require.NoError(t, err)
+	for _, e := range entries {
+		if ext := filepath.Ext(e.Name()); ext == ".ber" || ext == ".der" {
+			seeds = append(seeds, readFile(t, e.Name()))
+		}
+	}
+	for _, kc := range keyCases() {
+		for _, h := range []crypto.Hash{crypto.SHA1, crypto.SHA256} {
+			p7s, err := cms.Sign(sum(t, h, []byte("x")), signOpts(kc.id, h))
+			require.NoError(t, err)
+			seeds = append(seeds, p7s)
+		}
+	}
+	dirs := []string{testutil.Testdata(t, "messages")}
+	if c, ok := testutil.FindCorpus(t); ok {
+		dirs = append(dirs, c)
+	}
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".eml") {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			if s, err := mime.ScanBytes(b, nil); err == nil && len(s.Signature) > 0 {
+				seeds = append(seeds, bytes.Clone(s.Signature))
+			}
+			return nil
+		})
+		require.NoError(t, err)
+	}
+	return seeds
+}
+
+// TestPKCS7Differences: each input class FuzzParseLikePKCS7 excludes is one
+// pkcs7.Parse accepts and cms.Parse refuses, with the error kind the property
+// expects.
+func TestPKCS7Differences(t *testing.T) {
+	t.Parallel()
+	der := readFile(t, "rsa-sha256.der")
+	five, err := testpki.WithSigners(der, cms.DefaultMaxSigners+1)
+	require.NoError(t, err)
+	none, err := testpki.WithSigners(der, 0)
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		in   []byte
+		want error
+	}{
+		{"over a limit (signers)", five, cms.ErrTooLarge},
+		{"no signer", none, cms.ErrNoSigner},
+		{"trailing data", append(bytes.Clone(der), 0x05, 0x00), cms.ErrMalformed},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := pkcs7Parse(tc.in)
+			require.NoError(t, err, "pkcs7 accepts")
+			_, err = cms.Parse(tc.in, nil)
+			assert.ErrorIs(t, err, tc.want)
+			comparePKCS7(t, tc.in) // and the property allows it
+		})
+	}
+}
