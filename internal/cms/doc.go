@@ -12,8 +12,9 @@
 // CRLs and signer infos) with encoding/asn1, in the ASN.1 shapes of
 // go.mozilla.org/pkcs7 v0.10.0, which did it before: what pkcs7 accepts
 // within [Limits] is accepted and read the same, except a SignedData without
-// signers and data after the outermost element, which pkcs7 lets through (the
-// tests keep pkcs7 as the reference reader and compare the two). pkcs7
+// signers, data after the outermost element and a component overrunning the
+// length of the element holding it, which pkcs7 lets through (the tests keep
+// pkcs7 as the reference reader and compare the two). pkcs7
 // converted its whole input from BER again first, after the pre-scan had
 // already produced DER; that pass was a third of the parse.
 //

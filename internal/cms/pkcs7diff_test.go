@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"encoding/asn1"
+	"encoding/binary"
 	"errors"
 	"io/fs"
 	"os"
@@ -39,7 +40,15 @@ import (
 //     itself (verify.go, parseSignedData), so that anything whose ContentInfo
 //     decodes comes back with no signers; enveloped and encrypted data too;
 //     3. data after the outermost element: pkcs7's ber2der stops at the end of
-//     the first element and drops the rest unread, cms refuses trailing data.
+//     the first element and drops the rest unread, cms refuses trailing data;
+//     4. a component that overruns the definite length of the constructed
+//     element holding it (X.690 section 8.1.1): pkcs7's ber2der checks each
+//     element's end against the end of the whole input only, and re-encodes
+//     the lengths from what it read; cms refuses malformed BER (found by this
+//     fuzz target in a few minutes).
+//
+// berElementEnd, a BER walker of the test's own, tells 3 and 4 from other
+// refusals.
 func FuzzParseLikePKCS7(f *testing.F) {
 	for _, s := range pkcs7Seeds(f) {
 		f.Add(s)
@@ -72,6 +81,8 @@ func comparePKCS7(t *testing.T, in []byte) {
 		switch {
 		case errors.Is(err, cms.ErrTooLarge): // 1.
 		case len(pk.Signers) == 0: // 2.
+			require.ErrorIs(t, err, cms.ErrMalformed)
+		case berElementEnd(in) < 0: // 4.
 			require.ErrorIs(t, err, cms.ErrMalformed)
 		case berElementEnd(in) != len(in): // 3.
 			require.ErrorIs(t, err, cms.ErrMalformed)
@@ -136,8 +147,10 @@ func pkcs7Parse(in []byte) (p7 *pkcs7.PKCS7, err error) {
 }
 
 // berElementEnd returns the end of the first BER element of b (definite or
-// indefinite length), or -1 when it cannot be delimited. It is a reading of
-// X.690 section 8.1 of its own, to tell trailing data from other refusals.
+// indefinite length), or -1 when it cannot be delimited or a component of a
+// constructed element overruns it. It is a reading of X.690 section 8.1 of its
+// own (primitive contents are not looked into), to tell exclusions 3 and 4
+// from other refusals.
 func berElementEnd(b []byte) int {
 	return berEnd(b, 0, 0)
 }
@@ -186,7 +199,17 @@ func berEnd(b []byte, off, depth int) int {
 	if l > len(b)-p {
 		return -1
 	}
-	return p + l
+	end := p + l
+	if constructed {
+		// X.690 section 8.1.1: the contents are the complete encodings of the
+		// components, so each one ends within its parent.
+		for q := p; q < end; {
+			if q = berEnd(b[:end], q, depth+1); q < 0 {
+				return -1
+			}
+		}
+	}
+	return end
 }
 
 // pkcs7Seeds: the fixtures of testdata, signatures made by Sign, the signatures
@@ -242,11 +265,16 @@ func TestPKCS7Differences(t *testing.T) {
 	require.NoError(t, err)
 	none, err := testpki.WithSigners(der, 0)
 	require.NoError(t, err)
+	// The outer SEQUENCE declares 5 bytes less than its [0] component takes.
+	require.Equal(t, []byte{0x30, 0x82}, der[:2])
+	overrun := bytes.Clone(der)
+	binary.BigEndian.PutUint16(overrun[2:], binary.BigEndian.Uint16(der[2:])-5)
 	tests := []struct {
 		name string
 		in   []byte
 		want error
 	}{
+		{"component overruns its parent", overrun, cms.ErrMalformed},
 		{"over a limit (signers)", five, cms.ErrTooLarge},
 		{"no signer", none, cms.ErrNoSigner},
 		{"trailing data", append(bytes.Clone(der), 0x05, 0x00), cms.ErrMalformed},
