@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -46,9 +47,15 @@ import (
 //     element's end against the end of the whole input only, and re-encodes
 //     the lengths from what it read; cms refuses malformed BER (found by this
 //     fuzz target in a few minutes).
+//     5. a contentType, messageDigest or signingTime signed attribute that is
+//     repeated, has other than one value, a value that does not decode, or a
+//     signingTime in the wrong time type (RFC 5652 sections 5.3, 11.1-11.3):
+//     pkcs7.Parse keeps the attributes undecoded (its Verify looks at them
+//     later), cms.Parse decodes them and refuses these (found by this fuzz
+//     target).
 //
 // berElementEnd, a BER walker of the test's own, tells 3 and 4 from other
-// refusals.
+// refusals; signedAttrsWellFormed, the test's own reading of RFC 5652, tells 5.
 func FuzzParseLikePKCS7(f *testing.F) {
 	for _, s := range pkcs7Seeds(f) {
 		f.Add(s)
@@ -81,6 +88,8 @@ func comparePKCS7(t *testing.T, in []byte) {
 		switch {
 		case errors.Is(err, cms.ErrTooLarge): // 1.
 		case len(pk.Signers) == 0: // 2.
+			require.ErrorIs(t, err, cms.ErrMalformed)
+		case !signedAttrsWellFormed(pk): // 5.
 			require.ErrorIs(t, err, cms.ErrMalformed)
 		case berElementEnd(in) < 0: // 4.
 			require.ErrorIs(t, err, cms.ErrMalformed)
@@ -269,11 +278,19 @@ func TestPKCS7Differences(t *testing.T) {
 	require.Equal(t, []byte{0x30, 0x82}, der[:2])
 	overrun := bytes.Clone(der)
 	binary.BigEndian.PutUint16(overrun[2:], binary.BigEndian.Uint16(der[2:])-5)
+	// The messageDigest value as a UTF8String instead of an OCTET STRING.
+	mdAttr := []byte{0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04, 0x31}
+	i := bytes.Index(der, mdAttr)
+	require.Positive(t, i)
+	badDigest := bytes.Clone(der)
+	require.Equal(t, byte(asn1.TagOctetString), badDigest[i+len(mdAttr)+1])
+	badDigest[i+len(mdAttr)+1] = asn1.TagUTF8String
 	tests := []struct {
 		name string
 		in   []byte
 		want error
 	}{
+		{"messageDigest of the wrong type", badDigest, cms.ErrMalformed},
 		{"component overruns its parent", overrun, cms.ErrMalformed},
 		{"over a limit (signers)", five, cms.ErrTooLarge},
 		{"no signer", none, cms.ErrNoSigner},
@@ -289,4 +306,45 @@ func TestPKCS7Differences(t *testing.T) {
 			comparePKCS7(t, tc.in) // and the property allows it
 		})
 	}
+}
+
+// signedAttrsWellFormed reports whether, in every signer of p7, the
+// contentType, messageDigest and signingTime signed attributes appear at most
+// once, each with exactly one value of its type, and signingTime is a UTCTime
+// for 1950-2049 and a GeneralizedTime otherwise (RFC 5652 sections 5.3, 11).
+func signedAttrsWellFormed(p7 *pkcs7.PKCS7) bool {
+	for _, si := range p7.Signers {
+		seen := map[string]bool{}
+		for _, a := range si.AuthenticatedAttributes {
+			var dst any
+			var oid asn1.ObjectIdentifier
+			var md []byte
+			var st time.Time
+			switch a.Type.String() {
+			case "1.2.840.113549.1.9.3":
+				dst = &oid
+			case "1.2.840.113549.1.9.4":
+				dst = &md
+			case "1.2.840.113549.1.9.5":
+				dst = &st
+			default:
+				continue
+			}
+			if seen[a.Type.String()] {
+				return false
+			}
+			seen[a.Type.String()] = true
+			rest, err := asn1.Unmarshal(a.Value.Bytes, dst)
+			if err != nil || len(rest) != 0 {
+				return false
+			}
+			if dst == &st {
+				y := st.UTC().Year()
+				if (y >= 1950 && y <= 2049) != (a.Value.Bytes[0] == asn1.TagUTCTime) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
