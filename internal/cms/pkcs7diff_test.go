@@ -45,7 +45,9 @@ import (
 //     4. a component that overruns the definite length of the constructed
 //     element holding it (X.690 section 8.1.1): pkcs7's ber2der checks each
 //     element's end against the end of the whole input only, and re-encodes
-//     the lengths from what it read; cms refuses malformed BER (found by this
+//     the lengths from what it read; likewise end-of-contents octets where no
+//     indefinite length ends (X.690 section 8.1.5), which pkcs7 reads as an
+//     element of tag 0; cms refuses such malformed BER (both found by this
 //     fuzz target in a few minutes).
 //     5. a contentType, messageDigest or signingTime signed attribute that is
 //     repeated, has other than one value, a value that does not decode, or a
@@ -156,8 +158,9 @@ func pkcs7Parse(in []byte) (p7 *pkcs7.PKCS7, err error) {
 }
 
 // berElementEnd returns the end of the first BER element of b (definite or
-// indefinite length), or -1 when it cannot be delimited or a component of a
-// constructed element overruns it. It is a reading of X.690 section 8.1 of its
+// indefinite length), or -1 when it cannot be delimited, a component of a
+// constructed element overruns it or end-of-contents octets stand where no
+// indefinite length ends. It is a reading of X.690 section 8.1 of its
 // own (primitive contents are not looked into), to tell exclusions 3 and 4
 // from other refusals.
 func berElementEnd(b []byte) int {
@@ -165,7 +168,9 @@ func berElementEnd(b []byte) int {
 }
 
 func berEnd(b []byte, off, depth int) int {
-	if depth > 64 || off+2 > len(b) {
+	if depth > 64 || off+2 > len(b) || b[off] == 0 {
+		// Universal tag 0 is end-of-contents, which only ends an indefinite
+		// length (X.690 section 8.1.5), tested by the caller.
 		return -1
 	}
 	constructed := b[off]&0x20 != 0
@@ -285,11 +290,16 @@ func TestPKCS7Differences(t *testing.T) {
 	badDigest := bytes.Clone(der)
 	require.Equal(t, byte(asn1.TagOctetString), badDigest[i+len(mdAttr)+1])
 	badDigest[i+len(mdAttr)+1] = asn1.TagUTF8String
+	// End-of-contents octets appended inside the outer SEQUENCE, whose definite
+	// length grows by 2.
+	eoc := append(bytes.Clone(der), 0x00, 0x00)
+	binary.BigEndian.PutUint16(eoc[2:], binary.BigEndian.Uint16(der[2:])+2)
 	tests := []struct {
 		name string
 		in   []byte
 		want error
 	}{
+		{"end-of-contents in a definite length", eoc, cms.ErrMalformed},
 		{"messageDigest of the wrong type", badDigest, cms.ErrMalformed},
 		{"component overruns its parent", overrun, cms.ErrMalformed},
 		{"over a limit (signers)", five, cms.ErrTooLarge},
