@@ -6,6 +6,7 @@ require (
 	github.com/emersion/go-imap/v2 v2.0.0-beta.8
 	github.com/emersion/go-message v0.18.2
 	github.com/stretchr/testify v1.12.1
+	go.mozilla.org/pkcs7 v0.10.0
 	golang.org/x/text v0.43.0
 )
 

@@ -174,10 +174,11 @@
 // [DefaultMaxEntityHeaderBytes] per header block, [DefaultMaxParts] parts in the
 // whole message, [DefaultMaxDepth] levels of multipart nesting,
 // [DefaultMaxSignatureBytes] for the smime.p7s body as transmitted,
-// [DefaultMaxCertificates] embedded certificates and [DefaultMaxChainLength]
+// [DefaultMaxCertificates] embedded certificates, [DefaultMaxChainLength]
 // certificates per path (the path search also examines at most 256 candidate
-// links). Exceeding one gives [ErrTooLarge] (status malformed). BER nesting
-// depth is capped by internal/cms.
+// links), Limits.MaxBERDepth levels of BER/DER nesting in the signature (32) and
+// Limits.MaxSigners SignerInfos (4). Exceeding one gives [ErrTooLarge] (status
+// malformed).
 //
 // A [Trust] made by [NewTrust] or [DefaultTrust] owns two bounded,
 // concurrency-safe caches that make repeated verification with that Trust of

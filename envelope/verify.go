@@ -175,7 +175,7 @@ func verifySigned(r *Report, s *Signed, digest func(crypto.Hash) ([]byte, error)
 		r.note(FindingLFLineEndings, "signed entity stored with LF line ends, verified as CRLF")
 	}
 	// 2. CMS.
-	sd, err := cms.Parse(s.Signature, &cms.Limits{MaxBytes: l.MaxSignatureBytes, MaxCertificates: l.MaxCertificates, Cache: o.Trust.certs})
+	sd, err := cms.Parse(s.Signature, &cms.Limits{MaxBytes: l.MaxSignatureBytes, MaxDepth: l.MaxBERDepth, MaxCertificates: l.MaxCertificates, MaxSigners: l.MaxSigners, Cache: o.Trust.certs})
 	if err != nil {
 		reason := ErrMalformed
 		switch {

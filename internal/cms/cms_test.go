@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sigillo/sigillo/internal/cms"
+	"github.com/sigillo/sigillo/internal/mime"
 	"github.com/sigillo/sigillo/internal/testpki"
 	"github.com/sigillo/sigillo/internal/testutil"
 )
@@ -419,6 +420,39 @@ func TestLimits(t *testing.T) {
 		require.NoError(t, err)
 		_, err = cms.Parse(ber, &cms.Limits{MaxCertificates: 1})
 		limitErr(t, err, cms.LimitCertificates, 1)
+	})
+	t.Run("signers", func(t *testing.T) {
+		for _, n := range []int{1, 2, cms.DefaultMaxSigners} {
+			p7s, err := testpki.WithSigners(der, n)
+			require.NoError(t, err)
+			sd, err := cms.Parse(p7s, &cms.Limits{MaxSigners: n}) // at the limit
+			require.NoError(t, err)
+			assert.Len(t, sd.Signers, n)
+			p7s, err = testpki.WithSigners(der, n+1) // one past
+			require.NoError(t, err)
+			_, err = cms.Parse(p7s, &cms.Limits{MaxSigners: n})
+			limitErr(t, err, cms.LimitSigners, n)
+		}
+		p7s, err := testpki.WithSigners(der, cms.DefaultMaxSigners+1)
+		require.NoError(t, err)
+		_, err = cms.Parse(p7s, nil)
+		limitErr(t, err, cms.LimitSigners, cms.DefaultMaxSigners)
+	})
+	t.Run("depth of a signature", func(t *testing.T) {
+		d, err := testpki.DERDepth(der)
+		require.NoError(t, err)
+		_, err = cms.Parse(der, &cms.Limits{MaxDepth: d}) // at the limit
+		require.NoError(t, err)
+		_, err = cms.Parse(der, &cms.Limits{MaxDepth: d - 1}) // one past
+		limitErr(t, err, cms.LimitDepth, d-1)
+	})
+	t.Run("the module's defaults", func(t *testing.T) {
+		// Package envelope passes mime.Limits down; cms's own defaults (for a nil
+		// *Limits) are the same values.
+		assert.Equal(t, mime.DefaultMaxSignatureBytes, cms.DefaultMaxBytes)
+		assert.Equal(t, mime.DefaultMaxCertificates, cms.DefaultMaxCertificates)
+		assert.Equal(t, mime.DefaultMaxBERDepth, cms.DefaultMaxDepth)
+		assert.Equal(t, mime.DefaultMaxSigners, cms.DefaultMaxSigners)
 	})
 	t.Run("defaults", func(t *testing.T) {
 		_, err := cms.Parse(ber, &cms.Limits{})

@@ -10,8 +10,15 @@
 // signers and to keep the exact signed-attribute bytes, and decodes the SignedData
 // without its certificates (version, digest algorithms, encapsulated content,
 // CRLs and signer infos) with encoding/asn1, in the ASN.1 shapes of
-// go.mozilla.org/pkcs7 v0.10.0, which did it before: the same inputs are
-// accepted. pkcs7 converted its whole input from BER again first, after the
+// go.mozilla.org/pkcs7 v0.10.0, which did it before: what pkcs7.Parse accepts
+// within [Limits] is accepted and read the same, except four kinds of input
+// it lets through and Parse refuses: a SignedData without signers, data after
+// the outermost element, malformed BER (a component overrunning the length of
+// the element holding it, end-of-contents octets where no indefinite length
+// ends), and a repeated, multi-valued or ill-typed contentType,
+// messageDigest or signingTime signed attribute (pkcs7.Parse leaves them
+// undecoded). The tests keep pkcs7 as the reference reader and compare the
+// two. pkcs7 converted its whole input from BER again first, after the
 // pre-scan had already produced DER; that pass was a third of the parse.
 //
 // The embedded certificates are parsed with crypto/x509, through the caller's

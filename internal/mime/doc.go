@@ -41,10 +41,12 @@
 // breaks), [DefaultMaxParts] parts in the whole message (2000),
 // [DefaultMaxDepth] levels of multipart nesting (32) and
 // [DefaultMaxSignatureBytes] for the signature part's body as transmitted
-// (256 KiB); [DefaultMaxCertificates] and [DefaultMaxChainLength] are used by
-// package envelope. Exceeding one stops the scan with a *[LimitError] naming it
-// ([ErrTooLarge]). Memory is one read buffer (64 KiB; ScanBytes reads in place),
-// the header block being read, the signature and the part table.
+// (256 KiB); [DefaultMaxCertificates], [DefaultMaxChainLength],
+// [DefaultMaxBERDepth] (BER/DER nesting of the signature, 32) and
+// [DefaultMaxSigners] (SignerInfos, 4) are used by package envelope. Exceeding
+// one stops the scan with a *[LimitError] naming it ([ErrTooLarge]). Memory is
+// one read buffer (64 KiB; ScanBytes reads in place), the header block being
+// read, the signature and the part table.
 //
 // # Divergences
 //

@@ -29,6 +29,14 @@ const (
 	// DefaultMaxChainLength caps the length of a certification path (leaf and
 	// anchor included).
 	DefaultMaxChainLength = 8
+	// DefaultMaxBERDepth caps the nesting depth of the BER/DER elements of the
+	// signature (the outermost ContentInfo has depth 1): 32. A CMS SignedData
+	// with certificates needs about 12.
+	DefaultMaxBERDepth = 32
+	// DefaultMaxSigners caps the SignerInfos of the signature: 4. A PEC
+	// signature has exactly one; how many are acceptable is package envelope's
+	// policy, this only bounds the work of decoding them.
+	DefaultMaxSigners = 4
 )
 
 // Limits bounds the work done on an untrusted message. A zero field means the
@@ -42,6 +50,8 @@ type Limits struct {
 	MaxSignatureBytes int   // smime.p7s body as transmitted; DefaultMaxSignatureBytes
 	MaxCertificates   int   // certificates in the signature; DefaultMaxCertificates
 	MaxChainLength    int   // certification path length; DefaultMaxChainLength
+	MaxBERDepth       int   // BER/DER nesting in the signature; DefaultMaxBERDepth
+	MaxSigners        int   // SignerInfos in the signature; DefaultMaxSigners
 }
 
 // WithDefaults returns l with every zero (or negative) field set to its default.
@@ -60,6 +70,8 @@ func (l Limits) WithDefaults() Limits {
 	def(&l.MaxSignatureBytes, DefaultMaxSignatureBytes)
 	def(&l.MaxCertificates, DefaultMaxCertificates)
 	def(&l.MaxChainLength, DefaultMaxChainLength)
+	def(&l.MaxBERDepth, DefaultMaxBERDepth)
+	def(&l.MaxSigners, DefaultMaxSigners)
 	return l
 }
 
