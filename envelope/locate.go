@@ -27,6 +27,10 @@ const (
 	// DefaultMaxChainLength caps the length of a certification path (leaf and
 	// anchor included) and bounds the path search.
 	DefaultMaxChainLength = mime.DefaultMaxChainLength
+	// DefaultMaxBERDepth caps the BER/DER nesting of the signature: 32.
+	DefaultMaxBERDepth = mime.DefaultMaxBERDepth
+	// DefaultMaxSigners caps the SignerInfos of the signature: 4 (one is accepted).
+	DefaultMaxSigners = mime.DefaultMaxSigners
 )
 
 // Limits bounds the work done on an untrusted message. A zero field means the
