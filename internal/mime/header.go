@@ -95,10 +95,17 @@ type fieldInfo struct {
 	disposition  string // first Content-Disposition, unfolded
 }
 
-// eachField calls fn for every field of a header block (continuation lines
-// included in raw, line break of the last line excluded). A line without a colon
-// is skipped.
-func eachField(block []byte, fn func(name, value []byte)) {
+// eachField is the one rule that cuts a header block into fields (the outer
+// header of pec and envelope through [Fields], every part header through the
+// scanner): it calls fn for every field, in order, with its name (white space
+// around it trimmed) and its raw bytes (continuation lines included, the final
+// line break excluded), colon being the offset of the colon in raw. A line that
+// is not a field (no colon, an invalid name, a continuation line first) is
+// skipped and counted. Reading stops at the first blank line.
+func eachField(block []byte, fn func(name, raw []byte, colon int)) (skipped int) {
+	if i := blankLine(block); i >= 0 {
+		block = block[:i]
+	}
 	for len(block) > 0 {
 		end := 0
 		for {
@@ -115,17 +122,25 @@ func eachField(block []byte, fn func(name, value []byte)) {
 		field := block[:end]
 		block = block[end:]
 		colon := bytes.IndexByte(field, ':')
-		if colon <= 0 {
+		name := trimWSP(field[:max(colon, 0)])
+		if colon <= 0 || len(name) == 0 || !validFieldName(name) {
+			skipped++
 			continue
 		}
-		fn(trimWSP(field[:colon]), field[colon+1:])
+		raw := field
+		for len(raw) > 0 && (raw[len(raw)-1] == '\n' || raw[len(raw)-1] == '\r') {
+			raw = raw[:len(raw)-1]
+		}
+		fn(name, raw, colon)
 	}
+	return skipped
 }
 
 func readFieldInfo(block []byte) fieldInfo {
 	var fi fieldInfo
 	var haveCTE, haveCD bool
-	eachField(block, func(name, value []byte) {
+	eachField(block, func(name, raw []byte, colon int) {
+		value := raw[colon+1:]
 		switch {
 		case asciiEqualFold(name, "content-type"):
 			fi.contentTypes++
@@ -225,36 +240,9 @@ func clip(s string) string {
 // number of lines skipped because they are not fields (no colon, an invalid
 // name, a continuation line first). Reading stops at the first blank line.
 func Fields(block []byte) (out []Field, skipped int) {
-	if i := blankLine(block); i >= 0 {
-		block = block[:i]
-	}
-	for len(block) > 0 {
-		end := 0
-		for {
-			nl := bytes.IndexByte(block[end:], '\n')
-			if nl < 0 {
-				end = len(block)
-				break
-			}
-			end += nl + 1
-			if end >= len(block) || (block[end] != ' ' && block[end] != '\t') {
-				break
-			}
-		}
-		field := block[:end]
-		block = block[end:]
-		colon := bytes.IndexByte(field, ':')
-		name := trimWSP(field[:max(colon, 0)])
-		if colon <= 0 || len(name) == 0 || !validFieldName(string(name)) {
-			skipped++
-			continue
-		}
-		raw := field
-		for len(raw) > 0 && (raw[len(raw)-1] == '\n' || raw[len(raw)-1] == '\r') {
-			raw = raw[:len(raw)-1]
-		}
+	skipped = eachField(block, func(name, raw []byte, _ int) {
 		out = append(out, Field{Name: string(name), Raw: raw})
-	}
+	})
 	return out, skipped
 }
 

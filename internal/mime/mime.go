@@ -186,7 +186,7 @@ func ReadHeader(b []byte, lim *Limits) (Header, int, error) {
 	return h, body, nil
 }
 
-func validFieldName(s string) bool {
+func validFieldName[T string | []byte](s T) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c <= ' ' || c >= 0x7f || c == ':' {
