@@ -146,9 +146,14 @@ func parse(data []byte, opts *ParseOptions, slowOnly bool) (*Cert, error) {
 // its closing '>'. Like encoding/xml it ignores '>' inside quotes. ok is
 // false when the directive is unterminated or holds markup ('<' outside
 // quotes), which encoding/xml would nest.
-func skipDirective[T string | []byte](d T) (n int, ok bool) {
+func skipDirective[T string | []byte](d T) (n int, ok bool) { return quotedMarkupEnd(d, 2) }
+
+// quotedMarkupEnd returns the length of the markup at the start of d up to and
+// including its closing '>', scanning from offset from and ignoring '>' inside
+// quotes; ok is false when it is unterminated or holds a '<' outside quotes.
+func quotedMarkupEnd[T string | []byte](d T, from int) (n int, ok bool) {
 	var quote byte
-	for j := 2; j < len(d); j++ {
+	for j := from; j < len(d); j++ {
 		b := d[j]
 		switch {
 		case quote != 0:

@@ -731,23 +731,12 @@ func markupEnd(d []byte, skip int, end string) int {
 }
 
 // tagEnd returns the length of the start or end tag at the start of d, up
-// to and including '>' (ignoring '>' inside quoted attribute values), or -1.
+// to and including '>' (ignoring '>' inside quoted attribute values), or -1:
+// the quote rule of skipDirective, from the byte after '<'.
 func tagEnd(d []byte) int {
-	var quote byte
-	for j := 1; j < len(d); j++ {
-		b := d[j]
-		switch {
-		case quote != 0:
-			if b == quote {
-				quote = 0
-			}
-		case b == '"' || b == '\'':
-			quote = b
-		case b == '<':
-			return -1
-		case b == '>':
-			return j + 1
-		}
+	n, ok := quotedMarkupEnd(d, 1)
+	if !ok {
+		return -1
 	}
-	return -1
+	return n
 }
